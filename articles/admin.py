@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .images import validate_upload
+from .models import Article, Category, Image, TaggedArticle
+
+
+def image_tag(image, size):
+    if image is None or not image.url:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" loading="lazy" referrerpolicy="no-referrer" '
+        'style="max-width:{}px;max-height:{}px;object-fit:cover">',
+        image.url,
+        size,
+        size,
+    )
+
+
+class TaggedArticleInline(admin.TabularInline):
+    model = TaggedArticle
+    autocomplete_fields = ["tag"]
+    extra = 1
+    verbose_name = _("tag")
+    verbose_name_plural = _("tags")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail_preview", "title", "status", "published_at", "category_list", "source_name"]
+    list_display_links = ["thumbnail_preview", "title"]
+    list_filter = ["status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at"]
+    list_select_related = ["thumbnail", "head_image"]
+    list_per_page = 50
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "head_image", "thumbnail"]
+    inlines = [TaggedArticleInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = [
+        "head_image_preview",
+        "source_file",
+        "source_key",
+        "content_hash",
+        "imported_at",
+        "edited_since_import",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "published_at", "body", "excerpt"]}),
+        (_("Filing"), {"fields": ["categories", "author", "source_name", "source_url", "language"]}),
+        (_("Images"), {"fields": ["head_image", "head_image_preview", "thumbnail"]}),
+        (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
+        (
+            _("Import provenance"),
+            {
+                "classes": ["collapse"],
+                "fields": ["source_file", "source_key", "content_hash", "imported_at", "edited_since_import"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("image"))
+    def thumbnail_preview(self, obj):
+        return image_tag(obj.card_image, 60)
+
+    @admin.display(description=_("head image preview"))
+    def head_image_preview(self, obj):
+        return image_tag(obj.head_image, 320)
+
+    @admin.display(description=_("categories"))
+    def category_list(self, obj):
+        return ", ".join(category.name for category in obj.categories.all())
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.imported_at:
+            obj.edited_since_import = True
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
+        count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "path", "article_count", "ordering"]
+    list_editable = ["ordering"]
+    search_fields = ["name", "path"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "parent", "description", "ordering", "path"]
+    readonly_fields = ["path"]
+    ordering = ["path"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("articles"))
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return format_html('<span style="padding-left:{}em">{}</span>', obj.depth * 1.5, obj.name)
+
+    @admin.display(description=_("articles"), ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "source_url", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload is not getattr(self.instance, "file", None) and hasattr(upload, "content_type"):
+            self.instance.sha256 = validate_upload(upload, exclude_pk=self.instance.pk)
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["preview", "__str__", "dimensions", "source_url", "created_at"]
+    search_fields = ["alt_text", "caption", "credit", "source_url"]
+    readonly_fields = ["large_preview", "dimensions"]
+    fields = ["file", "source_url", "large_preview", "dimensions", "alt_text", "caption", "credit"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return image_tag(obj, 80)
+
+    @admin.display(description=_("preview"))
+    def large_preview(self, obj):
+        return image_tag(obj, 480)
+
+    @admin.display(description=_("dimensions"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
+
+
+admin.site.site_header = _("Newsroom administration")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Content")

@@ -1,0 +1,2 @@
+class PostError(Exception):
+    """A post file that cannot be imported; the message says why, for the operator."""

@@ -1,0 +1,134 @@
+"""Store normalized posts: one file, one transaction."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Article, Category, Image
+from ..text import unicode_slug
+from .normalize import Post
+
+CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
+
+
+class ArticleWriter:
+    """Writes posts as articles, reusing categories and images across files.
+
+    Caches only hold rows whose transaction has committed, so a failed file
+    never leaves a cached id pointing at a rolled-back row.
+    """
+
+    def __init__(self, *, status=Article.Status.PUBLISHED, overwrite=False, dry_run=False, fetcher=None):
+        self.status = status
+        self.overwrite = overwrite
+        self.dry_run = dry_run
+        self.fetcher = fetcher
+        self._categories = {}
+        self._images = {}
+        self._pending = {}
+
+    def write(self, post: Post):
+        """Return ``(outcome, article_id, warnings)`` for one post."""
+        warnings = []
+        existing = Article.objects.filter(source_key=post.source_key).only(
+            "pk", "content_hash", "edited_since_import"
+        ).first()
+        if existing and existing.content_hash == post.content_hash:
+            return UNCHANGED, existing.pk, warnings
+        if existing and existing.edited_since_import and not self.overwrite:
+            warnings.append("edited in the admin since its import; left alone (--overwrite replaces it)")
+            return SKIPPED, existing.pk, warnings
+        if self.dry_run:
+            return (UPDATED if existing else CREATED), getattr(existing, "pk", None), warnings
+
+        images = {url: self._image_file(url, warnings) for url in {post.head_image_url, post.thumbnail_url} if url}
+        try:
+            for attempt in (1, 2):
+                try:
+                    with transaction.atomic():
+                        article = self._save(post, images)
+                    break
+                except IntegrityError:
+                    # Another import stored the same post or slug meanwhile: look again.
+                    self._pending.clear()
+                    if attempt == 2:
+                        raise
+                    existing = Article.objects.filter(source_key=post.source_key).first()
+                    if existing and existing.content_hash == post.content_hash:
+                        return UNCHANGED, existing.pk, warnings
+        except Exception:
+            self._pending.clear()
+            raise
+        for cache, key, value in self._pending.values():
+            cache[key] = value
+        self._pending.clear()
+        return (UPDATED if existing else CREATED), article.pk, warnings
+
+    def _save(self, post, images):
+        article = (
+            Article.objects.select_for_update().filter(source_key=post.source_key).first()
+            or Article(source_key=post.source_key)
+        )
+        created = article.pk is None
+        article.title = post.title
+        article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
+        article.body = post.body
+        article.excerpt = post.excerpt
+        article.author = post.author
+        article.source_name = post.source_name
+        article.source_url = post.source_url
+        article.language = post.language
+        article.published_at = post.published_at
+        article.updated_at = post.updated_at
+        article.comments_enabled = post.comments_enabled
+        article.status = Article.Status.DRAFT if post.draft else self.status
+        article.head_image_id = self._image_id(post.head_image_url, images)
+        article.thumbnail_id = self._image_id(post.thumbnail_url, images)
+        article.source_file = post.path[-1000:]
+        article.content_hash = post.content_hash
+        article.imported_at = timezone.now()
+        article.edited_since_import = False
+        article.save(body_is_clean=True)
+        article.categories.set([self._category_id(path) for path in post.categories])
+        if post.tags or not created:
+            article.tags.set(post.tags)
+        return article
+
+    def _category_id(self, names):
+        parent_id = None
+        for depth in range(1, len(names) + 1):
+            key = tuple(names[:depth])
+            cached = self._categories.get(key)
+            if cached is None:
+                name = names[depth - 1]
+                category = Category.objects.filter(
+                    parent_id=parent_id, slug=unicode_slug(name, max_length=100, fallback="category")
+                ).first()
+                if category is None:
+                    parent = Category.objects.get(pk=parent_id) if parent_id else None
+                    category = Category.objects.create(name=name, parent=parent)
+                cached = category.pk
+                self._pending[("c",) + key] = (self._categories, key, cached)
+            parent_id = cached
+        return parent_id
+
+    def _image_file(self, url, warnings):
+        """Download ``url`` when fetching is on and it is new; ``None`` to hotlink it."""
+        if self.fetcher is None or url in self._images or Image.objects.filter(source_url=url).exists():
+            return None
+        return self.fetcher.fetch(url, warnings)
+
+    def _image_id(self, url, files):
+        if not url:
+            return None
+        cached = self._images.get(url)
+        if cached is None:
+            image = Image.objects.filter(source_url=url).first()
+            if image is None:
+                image = Image(source_url=url)
+                fetched = files.get(url)
+                if fetched:
+                    image.file.name, image.width, image.height = fetched.name, fetched.width, fetched.height
+                image.save()
+            cached = image.pk
+            self._pending[("i", url)] = (self._images, url, cached)
+        return cached

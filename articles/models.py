@@ -1,0 +1,385 @@
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .images import sha256_of
+from .sanitize import clean_html
+from .text import excerpt_from_html, unicode_slug
+
+PATH_SEPARATOR = "/"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def subtree(self, category):
+        """The category and all its descendants, in one query (by stored path)."""
+        return self.filter(Q(pk=category.pk) | Q(path__startswith=category.path + PATH_SEPARATOR))
+
+    def tree_order(self):
+        return self.order_by("path")
+
+
+class Category(models.Model):
+    """A node of the category hierarchy; its URL is the path of slugs from the root."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Part of the URL. Chinese is fine. Left empty, it is made from the name."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty for a top-level category."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    ordering = models.IntegerField(
+        _("ordering"), default=0, help_text=_("Lower numbers come first among siblings.")
+    )
+    path = models.CharField(_("path"), max_length=1000, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                name="category_unique_slug_among_siblings",
+                violation_error_message=_("A sibling category already uses this slug."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(parent__isnull=True),
+                name="category_unique_top_level_slug",
+                violation_error_message=_("A top-level category already uses this slug."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        node = self.parent
+        while node is not None:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be inside itself.")})
+            node = node.parent
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or unicode_slug(self.name, max_length=100, fallback="category")
+        old_path = self.path
+        prefix = self.parent.path + PATH_SEPARATOR if self.parent_id else ""
+        self.path = prefix + self.slug
+        self.depth = self.path.count(PATH_SEPARATOR)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        for child in Category.objects.filter(path__startswith=old_path + PATH_SEPARATOR):
+            child.path = self.path + child.path[len(old_path) :]
+            child.depth = child.path.count(PATH_SEPARATOR)
+            child.save(update_fields=["path", "depth"])
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"path": self.path})
+
+    def ancestors(self):
+        """Ancestors from the root down, in one query."""
+        parts = self.path.split(PATH_SEPARATOR)
+        paths = [PATH_SEPARATOR.join(parts[:i]) for i in range(1, len(parts))]
+        return list(Category.objects.filter(path__in=paths).order_by("depth"))
+
+
+class Image(models.Model):
+    """A picture used by articles: an uploaded file or a remote URL, stored once."""
+
+    file = models.ImageField(
+        _("file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        blank=True,
+        help_text=_("JPEG, PNG, GIF or WebP. Leave empty to use a remote URL instead."),
+    )
+    source_url = models.URLField(
+        _("source URL"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Where the picture lives on the web, when it is not uploaded."),
+    )
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="image_unique_source_url",
+                violation_error_message=_("An image with this URL already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["sha256"], condition=~Q(sha256=""), name="image_unique_file_content"
+            ),
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(source_url=""),
+                name="image_has_file_or_url",
+                violation_error_message=_("Upload a file or give a source URL."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt_text or self.caption or (self.file.name if self.file else self.source_url)
+
+    @property
+    def url(self):
+        return self.file.url if self.file else self.source_url
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.sha256 and not self.source_url:  # uploads are stored once
+            self.sha256 = sha256_of(self.file)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: the one definition, used by every public page."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_listing(self):
+        """Everything a list of article cards shows, in a fixed number of queries."""
+        return self.select_related("thumbnail", "head_image").prefetch_related("categories", "tags")
+
+    def unique_slug(self, base, exclude_pk=None):
+        """``base``, or ``base-2``, ``base-3``… whichever no other article uses."""
+        taken = set(
+            self.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def in_category(self, category):
+        """Articles filed under ``category`` or any of its descendants."""
+        through = Article.categories.through.objects.filter(
+            category__in=Category.objects.subtree(category)
+        )
+        return self.filter(pk__in=through.values("article_id"))
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+        ]
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        allow_unicode=True,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the URL. Chinese is fine. Left empty, it is made from the title."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("HTML. Scripts, styles, embeds and unknown markup are removed on save."),
+    )
+    excerpt = models.TextField(
+        _("excerpt"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown in lists and search results. Left empty, it is taken from the body."),
+    )
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    source_name = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("The publication this came from.")
+    )
+    source_url = models.URLField(
+        _("original URL"), max_length=2000, blank=True, help_text=_("Link to the original article.")
+    )
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    published_at = models.DateTimeField(
+        _("published at"),
+        default=timezone.now,
+        help_text=_("A future time schedules the article: readers see it from then on."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    head_image = models.ForeignKey(
+        Image,
+        verbose_name=_("head image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    thumbnail = models.ForeignKey(
+        Image,
+        verbose_name=_("thumbnail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on article cards. Left empty, the head image is used."),
+    )
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+
+    # Import provenance: written by the importer, read-only for editors.
+    source_file = models.CharField(_("source file"), max_length=1000, blank=True, editable=False)
+    source_key = models.CharField(
+        _("source key"), max_length=200, unique=True, null=True, blank=True, editable=False
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    edited_since_import = models.BooleanField(
+        _("edited since import"),
+        default=False,
+        editable=False,
+        help_text=_("Set when an editor saves an imported article; a re-import then leaves it alone."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["source_name", "-published_at"], name="article_source_published"),
+            models.Index(fields=["-published_at"], name="article_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def card_image(self):
+        return self.thumbnail or self.head_image
+
+    def is_visible(self):
+        return self.status != self.Status.DRAFT and self.published_at <= timezone.now()
+
+    def save(self, *args, body_is_clean=False, **kwargs):
+        """Save with the body sanitized, the excerpt filled and the status matching the date.
+
+        ``body_is_clean`` tells that the caller ran ``clean_html`` on this very
+        body already (the importer does it in its worker processes).
+        """
+        if not body_is_clean:
+            self.body = clean_html(self.body)
+        if not self.excerpt.strip():
+            self.excerpt = excerpt_from_html(self.body)
+        if self.status != self.Status.DRAFT:
+            future = self.published_at > timezone.now()
+            self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
+        if not self.slug:
+            self.slug = Article.objects.unique_slug(unicode_slug(self.title, max_length=100), self.pk)
+        super().save(*args, **kwargs)
+
+
+class ImportRun(models.Model):
+    """One run of ``import_seeds``: what was asked and what happened, for editors to browse."""
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    options = models.JSONField(_("options"), default=dict)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportRecord(models.Model):
+    """The outcome of one file in an import run."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        UNCHANGED = "unchanged", _("unchanged")
+        SKIPPED = "skipped", _("skipped")
+        FAILED = "failed", _("failed")
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
+    path = models.CharField(_("file"), max_length=1000)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    warnings = models.TextField(_("warnings"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+        ordering = ["run", "pk"]
+        indexes = [models.Index(fields=["run", "outcome"], name="importrecord_run_outcome")]
+
+    def __str__(self):
+        return self.path

@@ -1,0 +1,71 @@
+"""Plain-text helpers that work for Chinese as well as for English.
+
+Chinese has no spaces between words, so anything counted in "words" treats a
+whole paragraph as one. Here everything is counted in characters and cut at
+sentence ends.
+"""
+
+import html
+import re
+
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+_WHITESPACE = re.compile(r"[\s\u00a0\u3000]+")
+_SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\.(?=\s|$)[”’\"')]*")
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|blockquote|pre|figure|figcaption|tr|table)>|<br\s*/?>", re.I)
+
+
+def html_to_text(value):
+    """Text content of an HTML fragment, entities decoded, whitespace collapsed."""
+    value = _BLOCK_END.sub(lambda m: m.group(0) + " ", value or "")
+    return _WHITESPACE.sub(" ", html.unescape(strip_tags(value))).strip()
+
+
+def truncate_text(text, limit):
+    """Cut ``text`` to at most ``limit`` characters, at a sentence end if one is near.
+
+    A sentence end in the second half of the budget wins; otherwise the text
+    is cut at a word boundary for Latin text (or anywhere between CJK
+    characters) and gets an ellipsis.
+    """
+    text = _WHITESPACE.sub(" ", text or "").strip()
+    if len(text) <= limit:
+        return text
+    window = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends and ends[-1] >= limit // 2:
+        return window[: ends[-1]].strip()
+    cut = window[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2 and not _is_cjk(cut[space - 1 : space]):
+        cut = cut[:space]
+    return cut.rstrip(" ,，、;；:：") + "…"
+
+
+def excerpt_from_html(value, limit=160):
+    """A clean, tag-free excerpt of an HTML body."""
+    return truncate_text(html_to_text(value), limit)
+
+
+def reading_minutes(value, cjk_per_minute=400, words_per_minute=220):
+    """Reading time for an HTML body: CJK counted per character, other text per word."""
+    text = html_to_text(value)
+    cjk = sum(1 for ch in text if _is_cjk(ch))
+    words = len(re.findall(r"[A-Za-z0-9]+", text))
+    return max(1, round(cjk / cjk_per_minute + words / words_per_minute))
+
+
+def unicode_slug(value, max_length=80, fallback="article"):
+    """A URL slug that keeps Chinese characters (Django's plain slugify drops them)."""
+    slug = slugify(value or "", allow_unicode=True)[:max_length].strip("-_")
+    return slug or fallback
+
+
+def _is_cjk(ch):
+    return bool(ch) and (
+        "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\u3040" <= ch <= "\u30ff"
+        or "\uac00" <= ch <= "\ud7af"
+    )
