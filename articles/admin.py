@@ -1,13 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from .images import validate_upload
-from .models import Article, Category, Image, TaggedArticle
+from .models import Article, Category, Image, ImportRecord, ImportRun
 
 
 def image_tag(image, size):
@@ -22,14 +25,6 @@ def image_tag(image, size):
     )
 
 
-class TaggedArticleInline(admin.TabularInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    extra = 1
-    verbose_name = _("tag")
-    verbose_name_plural = _("tags")
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["thumbnail_preview", "title", "status", "published_at", "category_list", "source_name"]
@@ -41,7 +36,6 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "head_image", "thumbnail"]
-    inlines = [TaggedArticleInline]
     actions = ["publish", "unpublish"]
     readonly_fields = [
         "head_image_preview",
@@ -53,7 +47,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "published_at", "body", "excerpt"]}),
-        (_("Filing"), {"fields": ["categories", "author", "source_name", "source_url", "language"]}),
+        (_("Filing"), {"fields": ["categories", "tags", "author", "source_name", "source_url", "language"]}),
         (_("Images"), {"fields": ["head_image", "head_image_preview", "thumbnail"]}),
         (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
         (
@@ -67,6 +61,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":  # taggit's own field is a text box; editors get autocomplete
+            widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+            return forms.ModelMultipleChoiceField(
+                queryset=Tag.objects.all(),
+                required=False,
+                label=db_field.verbose_name,
+                widget=RelatedFieldWidgetWrapper(widget, db_field.remote_field, self.admin_site),
+                help_text=_("Type to search existing tags; + adds a new one."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("image"))
     def thumbnail_preview(self, obj):
@@ -166,3 +172,38 @@ class ImageAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Content")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Import history is a record: editors can read it, nobody edits it by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "created", "updated", "unchanged", "skipped", "failed", "files_link"]
+    readonly_fields = ["started_at", "finished_at", "options", "created", "updated", "unchanged", "skipped", "failed", "files_link"]
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("files"))
+    def files_link(self, obj):
+        if obj.finished_at is None:
+            label = _("interrupted or running: see files")
+        else:
+            label = _("see files")
+        url = reverse("admin:articles_importrecord_changelist") + f"?run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["path", "outcome", "article", "error", "warnings"]
+    list_filter = ["outcome", "run"]
+    list_select_related = ["article"]
+    search_fields = ["path", "error", "warnings"]
+    readonly_fields = ["run", "path", "outcome", "article", "warnings", "error"]

@@ -7,9 +7,10 @@ may receive means changing this file and nothing else.
 
 import html
 import re
+import threading
 
 import bleach
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import BleachHTMLParser, Filter
 from bleach.sanitizer import BleachSanitizerFilter
 
 ALLOWED_TAGS = frozenset(
@@ -121,6 +122,16 @@ def _filter_attribute(tag, name, value):
 
 
 class _Cleaner(bleach.Cleaner):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The parser must know the dropped elements, or bleach turns them to text first.
+        self.parser = BleachHTMLParser(
+            tags=self.tags | DROP_WITH_CONTENT,
+            strip=True,
+            consume_entities=False,
+            namespaceHTMLElements=False,
+        )
+
     def clean(self, text):
         if not text:
             return ""
@@ -136,20 +147,26 @@ class _Cleaner(bleach.Cleaner):
         return self.serializer.render(_FinishLinksAndImages(filtered))
 
 
-_cleaner = _Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_filter_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+_local = threading.local()  # bleach cleaners hold parser state: one per thread
+
+
+def _cleaner():
+    if not hasattr(_local, "cleaner"):
+        _local.cleaner = _Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_filter_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+    return _local.cleaner
 
 _EMPTY_WRAPPERS = re.compile(r"<(div|span|p)>(\s|&nbsp;|\u00a0|\u3000)*</\1>")
 
 
 def clean_html(value):
     """Return ``value`` reduced to the allowed HTML. Safe to store and to mark safe."""
-    cleaned = _cleaner.clean(value or "")
+    cleaned = _cleaner().clean(value or "")
     # Spacer paragraphs and emptied wrappers only add blank space.
     previous = None
     while previous != cleaned:

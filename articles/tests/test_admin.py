@@ -1,0 +1,191 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Article, Category, Image
+
+from .factories import ArticleFactory, CategoryFactory, ImageFactory
+from .test_models import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def make_articles(count):
+    categories = [CategoryFactory() for _ in range(3)]
+    for n in range(count):
+        image = ImageFactory()
+        ArticleFactory(categories=categories[: n % 3 + 1], tags=[f"标签{n}"], thumbnail=image, head_image=image)
+
+
+def queries_for(client, url):
+    client.get(url)  # warm per-process caches (content types, site) so only the page is counted
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:articles_article_changelist", "admin:articles_category_changelist", "admin:articles_image_changelist"],
+)
+def test_changelists_run_the_same_queries_for_5_or_40_rows(editor_client, url_name):
+    """Admin lists cost a fixed number of queries, however many rows they show."""
+    make_articles(5)
+    few = queries_for(editor_client, reverse(url_name))
+    make_articles(35)
+    many = queries_for(editor_client, reverse(url_name))
+    assert many == few
+    assert many <= 15
+
+
+def test_article_change_page_is_bounded(editor_client):
+    """An article's change page costs the same whether it has one category and tag or many."""
+    article = ArticleFactory(categories=[CategoryFactory()], tags=["一"])
+    few = queries_for(editor_client, reverse("admin:articles_article_change", args=[article.pk]))
+    article.categories.set([CategoryFactory() for _ in range(10)])
+    article.tags.set([f"标签{n}" for n in range(10)])
+    many = queries_for(editor_client, reverse("admin:articles_article_change", args=[article.pk]))
+    assert many == few
+
+
+def test_article_list_shows_thumbnail_status_categories_and_source(editor_client):
+    """The article list shows each article's preview, status, categories and source."""
+    image = ImageFactory(source_url="https://img.example.com/cover.jpg")
+    ArticleFactory(title="塔利班新闻", thumbnail=image, categories=[CategoryFactory(name="国际")], source_name="半岛网")
+    page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "塔利班新闻" in page and "https://img.example.com/cover.jpg" in page
+    assert "国际" in page and "半岛网" in page and "Published" in page or "已发布" in page
+
+
+def test_editor_save_sanitizes_and_marks_imported_article_as_edited(editor_client):
+    """Saving in the admin stores the sanitized body and protects an imported article from re-import."""
+    article = ArticleFactory(source_key="slug:x", content_hash="h")
+    tag = Tag.objects.create(name="国际")
+    Article.objects.filter(pk=article.pk).update(imported_at=article.published_at)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(
+        url,
+        {
+            "title": "改过的标题",
+            "slug": article.slug,
+            "status": "published",
+            "published_at_0": "2024-01-02",
+            "published_at_1": "10:00:00",
+            "body": '<p onclick="evil()">新正文</p><script>alert(1)</script>',
+            "excerpt": "",
+            "comments_enabled": "on",
+            "updated_at_0": "2024-01-02",
+            "updated_at_1": "10:00:00",
+            "tags": [tag.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.body == "<p>新正文</p>"
+    assert article.edited_since_import
+    assert list(article.tags.names()) == ["国际"]
+
+
+def test_tag_autocomplete_finds_chinese_tags(editor_client):
+    """The tag box of the article form autocompletes existing tags."""
+    Tag.objects.create(name="人工智能")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "人工", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["人工智能"]
+
+
+def test_publish_and_unpublish_actions(editor_client):
+    """Bulk actions publish drafts and send published articles back to draft."""
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    url = reverse("admin:articles_article_changelist")
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    editor_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_category_list_is_an_indented_tree_with_counts(editor_client):
+    """Categories are listed in tree order, indented by depth, with their article counts."""
+    root = Category.objects.create(name="新媒体")
+    leaf = Category.objects.create(name="cnBeta", parent=root)
+    ArticleFactory(categories=[leaf])
+    ArticleFactory(categories=[leaf])
+    page = editor_client.get(reverse("admin:articles_category_changelist")).content.decode()
+    assert page.index("新媒体") < page.index("cnBeta")
+    assert 'padding-left:1.5em">cnBeta' in page
+    assert '<td class="field-article_count">2</td>' in page
+
+
+def test_image_upload_reads_dimensions(editor_client):
+    """Uploading a picture stores it with its width and height."""
+    upload = SimpleUploadedFile("photo.png", png_bytes(40, 30), content_type="image/png")
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": upload, "alt_text": "海景"})
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (40, 30)
+    page = editor_client.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
+    assert "40 × 30" in page
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("notes.png", b"this is plain text, not a picture"), ("broken.png", png_bytes()[:60])],
+)
+def test_non_image_or_broken_upload_is_rejected_with_a_form_error(editor_client, name, content):
+    """A text file or a truncated picture is refused with a clear error and nothing is stored."""
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": upload})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert errors and ("image" in errors[0].lower() or "图片" in errors[0])
+    assert not Image.objects.exists()
+
+
+def test_unsupported_format_is_rejected(editor_client):
+    """A real picture in a format outside JPEG/PNG/GIF/WebP is refused."""
+    upload = SimpleUploadedFile("icon.bmp", png_bytes(fmt="BMP"), content_type="image/bmp")
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": upload})
+    assert response.status_code == 200
+    assert "BMP" in response.context["adminform"].form.errors["file"][0]
+
+
+def test_same_file_uploaded_twice_points_to_the_existing_image(editor_client):
+    """Uploading a file that is already in the library is refused, naming the existing image."""
+    data = png_bytes(20, 20)
+    editor_client.post(reverse("admin:articles_image_add"), {"file": SimpleUploadedFile("a.png", data)})
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": SimpleUploadedFile("b.png", data)})
+    assert response.status_code == 200
+    assert f"#{Image.objects.get().pk}" in response.context["adminform"].form.errors["file"][0]
+
+
+def test_import_runs_are_browsable_and_read_only(editor_client, tmp_path):
+    """After an import, editors see the run and its per-file outcomes, and cannot edit them."""
+    from django.core.management import call_command
+
+    from articles.models import ImportRun
+
+    (tmp_path / "ok.md").write_text("---\ntitle: 好\n---\n<p>正文</p>", encoding="utf-8")
+    (tmp_path / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        call_command("import_seeds", str(tmp_path), verbosity=0)
+    run = ImportRun.objects.get()
+    page = editor_client.get(reverse("admin:articles_importrun_changelist")).content.decode()
+    assert f"?run__id__exact={run.pk}" in page
+    files = editor_client.get(reverse("admin:articles_importrecord_changelist"), {"run__id__exact": run.pk})
+    text = files.content.decode()
+    assert "bad.md" in text and "ok.md" in text and "not valid YAML" in text
+    assert editor_client.get(reverse("admin:articles_importrun_add")).status_code == 403

@@ -1,0 +1,115 @@
+import pytest
+
+from articles.sanitize import clean_html, url_scheme
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>段落</p>",
+        "<h2>标题</h2>",
+        "<ul><li>一</li></ul>",
+        "<ol start=\"3\"><li>三</li></ol>",
+        "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>",
+        "<blockquote><p>引用</p></blockquote>",
+        "<pre><code>if (a &amp;&amp; b) {}</code></pre>",
+        "<figure><figcaption>说明</figcaption></figure>",
+    ],
+)
+def test_structure_survives(html):
+    """Paragraphs, headings, lists, tables, quotes, code and figures are kept as written."""
+    assert clean_html(html) == html
+
+
+def test_image_keeps_its_attributes_and_becomes_lazy_and_referrer_free():
+    """Body images keep src/alt/size and get loading=lazy and referrerpolicy=no-referrer."""
+    out = clean_html('<img src="https://a.cn/x.jpg" alt="图" width="10" height="5" class="big" data-x="1">')
+    assert 'src="https://a.cn/x.jpg"' in out and 'alt="图"' in out and 'width="10"' in out
+    assert 'loading="lazy"' in out and 'referrerpolicy="no-referrer"' in out
+    assert "class" not in out and "data-x" not in out
+
+
+def test_external_links_get_a_safe_rel():
+    """Links to other sites carry rel=noopener noreferrer nofollow; relative links do not."""
+    out = clean_html('<a href="https://example.com" target="_blank">外链</a><a href="/about">内链</a>')
+    assert '<a href="https://example.com" rel="noopener noreferrer nofollow">外链</a>' in out
+    assert '<a href="/about">内链</a>' in out
+    assert "target" not in out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert(1)</script>",
+        "<style>p{color:red}</style>",
+        '<iframe src="https://evil.example"></iframe>',
+        '<object data="x"></object><embed src="x">',
+        "<svg><script>alert(1)</script></svg>",
+        '<form action="x"><input name="a"><button>提交</button></form>',
+        "<math><mi>x</mi></math>",
+    ],
+)
+def test_active_content_is_removed_with_its_content(html):
+    """Scripts, styles, frames, plugins, SVG, MathML and forms vanish entirely, text included."""
+    assert clean_html(f"<div>前{html}后</div>") == "<div>前后</div>"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "javascript:123",
+        "JaVaScRiPt:alert(1)",
+        "java&#x09;script:alert(1)",
+        " javascript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "vbscript:msgbox(1)",
+    ],
+)
+def test_dangerous_url_schemes_are_dropped(href):
+    """javascript:, data: and other schemes lose their href/src, whatever their spelling."""
+    out = clean_html(f'<a href="{href}">x</a><img src="{href}">')
+    assert "href" not in out and "src" not in out
+
+
+def test_event_handlers_and_inline_styles_are_removed():
+    """on* attributes and style attributes never survive."""
+    out = clean_html('<p style="color:red" onmouseover="alert(1)">文字</p>')
+    assert out == "<p>文字</p>"
+
+
+def test_unknown_tags_are_unwrapped_keeping_their_text():
+    """Unknown or legacy tags go but their text stays."""
+    assert clean_html('<p><font color="red">红字</font><custom-el>自定义</custom-el></p>') == "<p>红字自定义</p>"
+
+
+def test_text_that_looks_like_markup_stays_text():
+    """Raw < and & in text are escaped, not lost."""
+    out = clean_html("<p>1 <= Node.val <= 100 && 设置 -> 帮助</p>")
+    assert out == "<p>1 &lt;= Node.val &lt;= 100 &amp;&amp; 设置 -&gt; 帮助</p>"
+
+
+def test_comments_and_empty_spacers_are_removed():
+    """HTML comments and empty spacer paragraphs are dropped."""
+    assert clean_html("<p>a</p><!-- x --><p>\u00a0</p><div>  </div>") == "<p>a</p>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p onclick="x">a<a href="http://e.com">b</a><img src="http://e.com/i.png"></p>',
+        "<ul><li>1<li>2</ul><p>x<p>y",
+        '<a href="javascript:1">j</a><script>s</script><font>f</font>',
+    ],
+)
+def test_sanitizing_twice_changes_nothing(html):
+    """clean_html is idempotent: cleaning stored HTML again gives the same HTML."""
+    once = clean_html(html)
+    assert clean_html(once) == once
+
+
+def test_url_scheme_normalizes_like_a_browser():
+    """Control characters, whitespace, entities and case do not hide a scheme."""
+    assert url_scheme("\x01 J&#x41;vA\tscript:alert(1)") == "javascript"
+    assert url_scheme("/relative/path") == ""

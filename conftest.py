@@ -1,0 +1,30 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+TEST_POSTS = ROOT / "articles" / "tests" / "data" / "posts"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and downloaded files go to a temporary folder, never into media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def posts_dir(tmp_path):
+    """A writable copy of the test posts."""
+    target = tmp_path / "posts"
+    shutil.copytree(TEST_POSTS, target)
+    return target
+
+
+@pytest.fixture
+def shared_corpus():
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("the shared corpus is not beside this checkout")
+    return SHARED_CORPUS
