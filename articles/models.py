@@ -186,11 +186,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def unique_slug(self, base, exclude_pk=None):
         """``base``, or ``base-2``, ``base-3``… whichever no other article uses."""
-        taken = set(
-            self.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-        )
+        others = self.exclude(pk=exclude_pk) if exclude_pk else self
         slug, n = base, 2
-        while slug in taken:
+        while others.filter(slug=slug).exists():  # exact lookups use the unique index
             slug, n = f"{base}-{n}", n + 1
         return slug
 

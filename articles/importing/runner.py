@@ -48,7 +48,6 @@ class FileRecord:
 class ImportReport:
     counts: dict = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     failures: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
     run_id: int = None
 
     @property
@@ -169,7 +168,6 @@ def import_paths(options, *, fetcher=None, on_record=None):
         if record.outcome == FAILED:
             report.failures.append(record)
         record.warnings = list(dict.fromkeys(record.warnings))
-        report.warnings.extend(f"{path}: {warning}" for warning in record.warnings)
         if on_record:
             on_record(record)
         if run is not None:

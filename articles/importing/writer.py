@@ -1,6 +1,7 @@
 """Store normalized posts: one file, one transaction."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Article, Category, Image
@@ -29,9 +30,7 @@ class ArticleWriter:
     def write(self, post: Post):
         """Return ``(outcome, article_id, warnings)`` for one post."""
         warnings = []
-        existing = Article.objects.filter(source_key=post.source_key).only(
-            "pk", "content_hash", "edited_since_import"
-        ).first()
+        existing = self._find(post.source_key).only("pk", "content_hash", "edited_since_import").first()
         if existing and existing.content_hash == post.content_hash:
             return UNCHANGED, existing.pk, warnings
         if existing and existing.edited_since_import and not self.overwrite:
@@ -45,14 +44,14 @@ class ArticleWriter:
             for attempt in (1, 2):
                 try:
                     with transaction.atomic():
-                        article = self._save(post, images)
+                        article = self._save(post, images, existing)
                     break
                 except IntegrityError:
                     # Another import stored the same post or slug meanwhile: look again.
                     self._pending.clear()
                     if attempt == 2:
                         raise
-                    existing = Article.objects.filter(source_key=post.source_key).first()
+                    existing = self._find(post.source_key).first()
                     if existing and existing.content_hash == post.content_hash:
                         return UNCHANGED, existing.pk, warnings
         except Exception:
@@ -63,12 +62,13 @@ class ArticleWriter:
         self._pending.clear()
         return (UPDATED if existing else CREATED), article.pk, warnings
 
-    def _save(self, post, images):
-        article = (
-            Article.objects.select_for_update().filter(source_key=post.source_key).first()
-            or Article(source_key=post.source_key)
-        )
-        created = article.pk is None
+    def _save(self, post, images, existing):
+        created = existing is None
+        if created:
+            article = Article(source_key=post.source_key)
+        else:  # lock the row, so that two imports update it one after the other
+            article = self._find(post.source_key).select_for_update().get()
+            article.source_key = post.source_key
         article.title = post.title
         article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
         article.body = post.body
@@ -88,10 +88,26 @@ class ArticleWriter:
         article.imported_at = timezone.now()
         article.edited_since_import = False
         article.save(body_is_clean=True)
-        article.categories.set([self._category_id(path) for path in post.categories])
+        category_ids = list(dict.fromkeys(self._category_id(path) for path in post.categories))
+        if created:
+            Article.categories.through.objects.bulk_create(
+                Article.categories.through(article_id=article.pk, category_id=pk) for pk in category_ids
+            )
+        else:
+            article.categories.set(category_ids)
         if post.tags or not created:
             article.tags.set(post.tags)
         return article
+
+    @staticmethod
+    def _find(source_key):
+        """The article a key names; ``article:<id>`` (from export_seeds) also finds unkeyed articles."""
+        prefix, _, pk = source_key.partition(":")
+        if prefix == "article" and pk.isdigit():
+            return Article.objects.filter(
+                Q(source_key=source_key) | Q(pk=int(pk), source_key__isnull=True)
+            ).order_by("source_key")
+        return Article.objects.filter(source_key=source_key)
 
     def _category_id(self, names):
         parent_id = None

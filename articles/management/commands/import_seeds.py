@@ -65,6 +65,13 @@ class Command(BaseCommand):
             progress.update()
             if verbosity >= 2:
                 self.stdout.write(f"{record.outcome:9} {record.path}")
+            if verbosity >= 1:
+                for warning in record.warnings:
+                    message = f"warning: {record.path}: {warning}"
+                    if show_progress:  # print above the progress bar
+                        progress.write(self.style.WARNING(message), file=sys.stderr)
+                    else:
+                        self.stderr.write(message, style_func=self.style.WARNING)
             if report_file:
                 report_file.write(("[\n" if first[0] else ",\n") + json.dumps(record.__dict__, ensure_ascii=False))
                 first[0] = False
@@ -81,8 +88,6 @@ class Command(BaseCommand):
                 report_file.close()
 
         if verbosity > 0:
-            for warning in report.warnings:
-                self.stderr.write(f"warning: {warning}", style_func=self.style.WARNING)
             for failure in report.failures:
                 self.stderr.write(f"{failure.path}: {failure.error}", style_func=self.style.ERROR)
             prefix = "dry run: " if options["dry_run"] else ""
