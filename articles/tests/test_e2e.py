@@ -1,0 +1,84 @@
+"""Pages in a real browser: Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from articles.models import Category
+
+from .factories import ArticleFactory
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_reader_goes_from_home_to_category_to_article(live_server, page):
+    """A reader opens the home page, follows a section link and opens an article, with no errors."""
+    section = Category.objects.create(name="新媒体")
+    ArticleFactory(title="浏览器里的新闻", body="<p>正文内容。</p>", categories=[section])
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    shot(page, "home")
+    page.get_by_role("link", name="新媒体").first.click()
+    page.wait_for_url("**/category/**")
+    shot(page, "category")
+    page.get_by_role("link", name="浏览器里的新闻").click()
+    assert page.locator("h1").inner_text() == "浏览器里的新闻"
+    shot(page, "article")
+    assert page.errors == []
+
+
+def test_hostile_body_runs_no_script(live_server, page):
+    """Script tags, event handlers and javascript: links from a post never run in the browser."""
+    article = ArticleFactory(
+        title="恶意正文",
+        body=(
+            '<p>文本</p><script>alert("script")</script>'
+            '<img src="/nope.png" onerror="alert(\'onerror\')">'
+            '<a id="js" href="javascript:alert(\'href\')">点我</a>'
+            '<svg onload="alert(\'svg\')"></svg>'
+        ),
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator("#js, a:has-text('点我')").first.click()
+    page.wait_for_timeout(300)
+    assert not [e for e in page.errors if e.startswith("dialog")]
