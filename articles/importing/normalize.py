@@ -24,7 +24,7 @@ from .errors import PostError
 from .parse import RawPost
 
 # Bump when normalizing changes, so that a re-import rewrites unchanged files.
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 
 HEAD_IMAGE_KEYS = ("headimg", "cover", "banner_img", "image", "cover_image", "featured_image", "index_img")
 THUMBNAIL_KEYS = ("thumbnail", "index_img")
@@ -32,7 +32,7 @@ EXCERPT_KEYS = ("description", "excerpt", "summary")
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_HTML_START = re.compile(r"^\s*<(!--|!doctype|html|body|div|p|section|article|h[1-6]|table|ul|ol|figure|blockquote|pre|br|img|span|font|center)\b", re.I)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(!doctype|html|body|div|p|section|article|h[1-6]|table|ul|ol|figure|blockquote|pre|br|img|span|font|center)\b", re.I | re.S)
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
 
