@@ -82,7 +82,8 @@ class Category(models.Model):
             node = node.parent
 
     def save(self, *args, **kwargs):
-        self.slug = self.slug or unicode_slug(self.name, max_length=100, fallback="category")
+        if not self.slug:
+            self.slug = self._free_slug(unicode_slug(self.name, max_length=90, fallback="category"))
         old_path = self.path
         prefix = self.parent.path + PATH_SEPARATOR if self.parent_id else ""
         self.path = prefix + self.slug
@@ -91,6 +92,14 @@ class Category(models.Model):
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_descendants(old_path)
+
+    def _free_slug(self, base):
+        """``base`` or ``base-2``…: "C" and "C++" both slugify to "c" but are different categories."""
+        siblings = Category.objects.filter(parent_id=self.parent_id).exclude(pk=self.pk)
+        slug, n = base, 2
+        while siblings.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
 
     def _move_descendants(self, old_path):
         for child in Category.objects.filter(path__startswith=old_path + PATH_SEPARATOR):

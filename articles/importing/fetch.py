@@ -7,6 +7,7 @@ content type, and a Pillow check with a pixel limit. Files are named by the
 hash of their content, never by the URL.
 """
 
+import http.client
 import io
 import ipaddress
 import socket
@@ -55,8 +56,8 @@ class ImageFetcher:
         if url not in self._done:
             try:
                 self._done[url] = self._download(url)
-            except (FetchRefused, ValidationError) as exc:
-                reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            except (FetchRefused, ValidationError, OSError, http.client.HTTPException) as exc:
+                reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc) or type(exc).__name__
                 warnings.append(f"image {url}: not downloaded ({reason}); kept as a remote link")
                 self._done[url] = None
         return self._done[url]
@@ -108,7 +109,7 @@ class ImageFetcher:
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchRefused(f"{declared} bytes, over the limit of {self.max_bytes}")
         buffer = io.BytesIO()
-        while chunk := response.read(64 * 1024):
+        while chunk := response.read1(64 * 1024):  # read1: a slow sender cannot stall one call
             buffer.write(chunk)
             if buffer.tell() > self.max_bytes:
                 raise FetchRefused(f"over the limit of {self.max_bytes} bytes")

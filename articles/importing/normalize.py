@@ -49,6 +49,7 @@ LIMITS = {
     "category": _max("name", Category),
     "tag": 100,
     "image URL": _max("source_url", Image),
+    "link": _max("source_url", Article),
     "lang": _max("language", Article),
 }
 
@@ -253,7 +254,7 @@ def _image_url(value, warnings):
 
 
 def _link(value):
-    url = _text(value, "image URL") if isinstance(value, str) else ""
+    url = _text(value, "link") if isinstance(value, str) else ""
     return url if re.match(r"^https?://", url, re.I) else ""
 
 
@@ -315,7 +316,9 @@ def parse_date(value):
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    return _aware(parsed) if parsed else None
+    if parsed.tzinfo is None:  # RFC 2822 "-0000": UTC, source zone unknown
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
 
 
 def _date_field(fm, keys, label, file_name, mtime, warnings):

@@ -58,6 +58,13 @@ def decode(raw, warnings):
     """Decode bytes as UTF-8 (BOM dropped), else GB18030 with a warning, else fail."""
     if not raw.strip():
         raise PostError("the file is empty")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PostError("the file starts like UTF-16 but is not valid UTF-16") from None
+        warnings.append("the file is UTF-16; read it as such (UTF-8 is preferred)")
+        return text
     sample = raw[:8192]
     if b"\x00" in sample or len(_BINARY_BYTES.findall(sample)) > len(sample) // 20:
         raise PostError("the file is binary, not text")

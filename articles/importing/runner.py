@@ -133,12 +133,16 @@ def import_paths(options, *, fetcher=None, on_record=None):
     Each file is one transaction: a failing file is recorded and the rest go
     on. ``on_record`` is called with each ``FileRecord`` as it is done.
     """
+    options.paths = [str(path) for path in options.paths]
     paths = find_files(options.paths, options.patterns)
     first = [path for _, path in zip(range(BATCH), paths)]  # validates paths, sizes the pool
     if options.workers == 0:
         options.workers = min(os.cpu_count() or 1, 4) if len(first) == BATCH else 1
 
-    hash_to_id = dict(Article.objects.exclude(content_hash="").values_list("content_hash", "pk"))
+    known = Article.objects.exclude(content_hash="")
+    if options.overwrite:  # edited articles are restored from their file even when it is unchanged
+        known = known.exclude(edited_since_import=True)
+    hash_to_id = dict(known.values_list("content_hash", "pk"))
     writer = ArticleWriter(
         status=options.status, overwrite=options.overwrite, dry_run=options.dry_run, fetcher=fetcher
     )

@@ -1,11 +1,11 @@
 """Store normalized posts: one file, one transaction."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from ..models import Article, Category, Image
-from ..text import unicode_slug
+from .errors import PostError
 from .normalize import Post
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
@@ -26,12 +26,18 @@ class ArticleWriter:
         self._categories = {}
         self._images = {}
         self._pending = {}
+        self._keys_seen = {}
 
     def write(self, post: Post):
         """Return ``(outcome, article_id, warnings)`` for one post."""
         warnings = []
-        existing = self._find(post.source_key).only("pk", "content_hash", "edited_since_import").first()
-        if existing and existing.content_hash == post.content_hash:
+        existing = self._find(post.source_key, post.path).only("pk", "content_hash", "edited_since_import").first()
+        first_path, first_hash = self._keys_seen.setdefault(post.source_key, (post.path, post.content_hash))
+        if first_hash != post.content_hash:  # identical copies are fine, different posts are not
+            raise PostError(f"source key {post.source_key!r} is already used by {first_path} in this import")
+        if existing and existing.content_hash == post.content_hash and not (
+            self.overwrite and existing.edited_since_import
+        ):
             return UNCHANGED, existing.pk, warnings
         if existing and existing.edited_since_import and not self.overwrite:
             warnings.append("edited in the admin since its import; left alone (--overwrite replaces it)")
@@ -51,7 +57,7 @@ class ArticleWriter:
                     self._pending.clear()
                     if attempt == 2:
                         raise
-                    existing = self._find(post.source_key).first()
+                    existing = self._find(post.source_key, post.path).first()
                     if existing and existing.content_hash == post.content_hash:
                         return UNCHANGED, existing.pk, warnings
         except Exception:
@@ -67,7 +73,7 @@ class ArticleWriter:
         if created:
             article = Article(source_key=post.source_key)
         else:  # lock the row, so that two imports update it one after the other
-            article = self._find(post.source_key).select_for_update().get()
+            article = Article.objects.select_for_update().get(pk=existing.pk)
             article.source_key = post.source_key
         article.title = post.title
         article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
@@ -100,14 +106,23 @@ class ArticleWriter:
         return article
 
     @staticmethod
-    def _find(source_key):
-        """The article a key names; ``article:<id>`` (from export_seeds) also finds unkeyed articles."""
+    def _find(source_key, path):
+        """The article a post updates.
+
+        Besides its key: ``article:<id>`` (written by export_seeds) also finds
+        an article created in the admin, and a post keyed by a hash of its
+        title also finds the article imported from the same file, so fixing a
+        typo in a title updates the article instead of adding another.
+        """
         prefix, _, pk = source_key.partition(":")
         if prefix == "article" and pk.isdigit():
-            return Article.objects.filter(
-                Q(source_key=source_key) | Q(pk=int(pk), source_key__isnull=True)
-            ).order_by("source_key")
-        return Article.objects.filter(source_key=source_key)
+            also = Q(pk=int(pk), source_key__isnull=True)
+        elif prefix == "sha1":
+            also = Q(source_file=path[-1000:], source_key__startswith="sha1:")
+        else:
+            return Article.objects.filter(source_key=source_key)
+        exact_first = Case(When(source_key=source_key, then=Value(0)), default=Value(1))
+        return Article.objects.filter(Q(source_key=source_key) | also).order_by(exact_first, "pk")
 
     def _category_id(self, names):
         parent_id = None
@@ -116,9 +131,7 @@ class ArticleWriter:
             cached = self._categories.get(key)
             if cached is None:
                 name = names[depth - 1]
-                category = Category.objects.filter(
-                    parent_id=parent_id, slug=unicode_slug(name, max_length=100, fallback="category")
-                ).first()
+                category = Category.objects.filter(parent_id=parent_id, name=name).first()
                 if category is None:
                     parent = Category.objects.get(pk=parent_id) if parent_id else None
                     category = Category.objects.create(name=name, parent=parent)

@@ -58,7 +58,10 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         show_progress = verbosity > 0 and sys.stderr.isatty()
         progress = tqdm(unit=" files", disable=not show_progress, file=sys.stderr)
-        report_file = open(options["report"], "w", encoding="utf-8") if options["report"] else None  # noqa: SIM115
+        try:
+            report_file = open(options["report"], "w", encoding="utf-8") if options["report"] else None  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"--report {options['report']}: {exc.strerror}") from None
         first = [True]
 
         def on_record(record):

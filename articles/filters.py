@@ -1,0 +1,42 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Category
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Filters for public article lists; the state lives in the query string."""
+
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.order_by("path"),
+        method="filter_category",
+        empty_label=_("All categories"),
+    )
+    tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__slug")
+    source = django_filters.CharFilter(label=_("Source"), field_name="source_name")
+    published = django_filters.DateFromToRangeFilter(
+        label=_("Published between"),
+        field_name="published_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Article
+        fields = ["category", "tag", "source", "published"]
+
+    def filter_category(self, queryset, name, value):
+        return queryset.in_category(value) if value else queryset
+
+    @property
+    def is_active(self):
+        return self.is_bound and any(v for k, v in self.data.items() if k != "page")
+
+
+class CategoryChoiceLabels(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "— " * obj.depth + obj.name
+
+
+ArticleFilter.base_filters["category"].field_class = CategoryChoiceLabels
