@@ -28,3 +28,13 @@ def shared_corpus():
     if not SHARED_CORPUS.is_dir():
         pytest.skip("the shared corpus is not beside this checkout")
     return SHARED_CORPUS
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, so no page cached by another test is served."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,7 +8,7 @@ from taggit.models import TaggedItemBase
 
 from .images import sha256_of
 from .sanitize import clean_html
-from .text import excerpt_from_html, unicode_slug
+from .text import excerpt_from_html, html_to_text, unicode_slug
 
 PATH_SEPARATOR = "/"
 
@@ -201,6 +201,12 @@ class ArticleQuerySet(models.QuerySet):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
+    def search(self, query):
+        """Articles matching ``query``, best first (see ``articles.search``)."""
+        from .search import search
+
+        return search(self, query)
+
     def in_category(self, category):
         """Articles filed under ``category`` or any of its descendants."""
         through = Article.categories.through.objects.filter(
@@ -254,6 +260,7 @@ class Article(models.Model):
         _("original URL"), max_length=2000, blank=True, help_text=_("Link to the original article.")
     )
     language = models.CharField(_("language"), max_length=16, blank=True)
+    search_text = models.TextField(editable=False, blank=True, help_text="Plain text of title and body, for search.")
     published_at = models.DateTimeField(
         _("published at"),
         default=timezone.now,
@@ -336,6 +343,7 @@ class Article(models.Model):
             self.body = clean_html(self.body)
         if not self.excerpt.strip():
             self.excerpt = excerpt_from_html(self.body)
+        self.search_text = f"{self.title}\n{html_to_text(self.body)}"
         if self.status != self.Status.DRAFT:
             future = self.published_at > timezone.now()
             self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED

@@ -1,22 +1,41 @@
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
 from taggit.models import Tag
 
+from .caching import CachedPageMixin
+from .filters import ArticleFilter
 from .models import Article, Category
+from .search import terms_of
+from .text import reading_minutes
+
+RELATED_COUNT = 4
 
 
-class PublishedArticlesMixin:
+class PublishedArticlesMixin(CachedPageMixin):
     """Every public page starts from the published articles, ready for listing."""
 
     model = Article
     paginate_by = 20
+    template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
-    pass
+class ArticleListView(PublishedArticlesMixin, FilterView):
+    """Home: the lead story, then the latest articles; the filter form narrows them."""
+
+    filterset_class = ArticleFilter
+    template_name = "articles/article_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_lead"] = context["page_obj"].number == 1 and not self.filterset.is_active
+        return context
 
 
 class CategoryArticleListView(PublishedArticlesMixin, ListView):
@@ -46,7 +65,61 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class SourceArticleListView(PublishedArticlesMixin, ListView):
+    """Articles of one source (publication) or one author."""
+
+    field = "source_name"
+    allow_empty = False  # an unknown source is a 404
+    template_name = "articles/source_article_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.field: self.kwargs["name"]})
+
+    def get_context_data(self, **kwargs):
+        label = _("Source") if self.field == "source_name" else _("Author")
+        return super().get_context_data(name=self.kwargs["name"], label=label, **kwargs)
+
+
+class ArchiveIndexView(CachedPageMixin, TemplateView):
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(total=Count("pk"))
+            .order_by("-month")
+        )
+        return super().get_context_data(months=months, **kwargs)
+
+
+class MonthArticleListView(PublishedArticlesMixin, ListView):
+    template_name = "articles/month_article_list.html"
+
+    def get_queryset(self):
+        year, month = int(self.kwargs["year"]), int(self.kwargs.get("month") or 0)
+        articles = super().get_queryset().filter(published_at__year=year)
+        return articles.filter(published_at__month=month) if month else articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.kwargs["year"], month=self.kwargs.get("month"), **kwargs)
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:100]
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, terms=terms_of(self.query), **kwargs)
+
+
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+
     def get_queryset(self):
         if self.request.user.is_staff:
             return Article.objects.for_listing()  # staff preview drafts and scheduled articles
@@ -57,3 +130,30 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         if self.object.slug != self.kwargs["slug"]:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        categories = list(article.categories.all())
+        tags = list(article.tags.all())
+        published = Article.objects.published()
+        context = {"categories": categories, "tags": tags, "reading_minutes": reading_minutes(article.body)}
+        if categories:
+            siblings = published.in_category(categories[0]).only("pk", "slug", "title", "published_at")
+            context["previous"] = siblings.filter(
+                Q(published_at__lt=article.published_at)
+                | Q(published_at=article.published_at, pk__lt=article.pk)
+            ).order_by("-published_at", "-pk").first()
+            context["next"] = siblings.filter(
+                Q(published_at__gt=article.published_at)
+                | Q(published_at=article.published_at, pk__gt=article.pk)
+            ).order_by("published_at", "pk").first()
+        if categories or tags:
+            shared = Q(tags__in=tags) | Q(categories__in=categories)
+            context["related"] = list(
+                published.exclude(pk=article.pk)
+                .filter(shared)
+                .annotate(score=Count("pk"))
+                .order_by("-score", "-published_at")
+                .select_related("thumbnail", "head_image")[:RELATED_COUNT]
+            )
+        return super().get_context_data(**context, **kwargs)

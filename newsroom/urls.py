@@ -1,13 +1,47 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from articles import feeds
+from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
+
+sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
+
+# Language-neutral addresses: feeds, sitemaps, robots.txt.
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feeds/category/<path:path>/rss/", feeds.CategoryFeed(), name="feed_category_rss"),
+    path("feeds/category/<path:path>/atom/", feeds.CategoryAtomFeed(), name="feed_category_atom"),
+    path("feeds/tags/<str:slug>/rss/", feeds.TagFeed(), name="feed_tag_rss"),
+    path("feeds/tags/<str:slug>/atom/", feeds.TagAtomFeed(), name="feed_tag_atom"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemap_news.xml"},
+        name="sitemap_news",
+    ),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("articles.urls")),
 ]
+
+# Chinese at /, English at /en/: each page has one language per address, so it can be cached.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

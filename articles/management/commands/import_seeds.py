@@ -2,6 +2,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from articles.importing import ImportOptions, UsageError, import_paths
@@ -81,7 +82,8 @@ class Command(BaseCommand):
 
         try:
             fetcher = ImageFetcher() if options["fetch_images"] and not options["dry_run"] else None
-            report = import_paths(import_options, fetcher=fetcher, on_record=on_record)
+            with translation.override("en"):  # one language for every message of a run
+                report = import_paths(import_options, fetcher=fetcher, on_record=on_record)
         except UsageError as exc:
             raise CommandError(str(exc)) from None
         finally:

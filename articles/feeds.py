@@ -1,0 +1,107 @@
+import mimetypes
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import Article, Category
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """RSS 2.0 of the latest articles, full sanitized content and head image enclosure."""
+
+    title = _("Newsroom: latest news")
+    description = _("The latest articles on Newsroom.")
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def articles(self, obj):
+        return Article.objects.published().for_listing()
+
+    def items(self, obj=None):
+        return self.articles(obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body  # stored sanitized: the one field that is ever sent as HTML
+
+    def item_author_name(self, item):
+        return item.author or item.source_name or None
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
+
+    def item_enclosure_url(self, item):
+        return item.head_image.url if item.head_image else None
+
+    def item_enclosure_length(self, item):
+        return 0
+
+    def item_enclosure_mime_type(self, item):
+        if not item.head_image:
+            return None
+        guessed = mimetypes.guess_type(item.head_image.url.split("?")[0])[0]
+        return guessed if guessed and guessed.startswith("image/") else "image/jpeg"
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request, path):
+        return get_object_or_404(Category, path=path.strip("/"))
+
+    def title(self, obj):
+        return _("Newsroom: %(name)s") % {"name": obj.name}
+
+    def description(self, obj):
+        return obj.description or self.title(obj)
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return super().articles(obj).in_category(obj)
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+    subtitle = CategoryFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return _("Newsroom: #%(name)s") % {"name": obj.name}
+
+    def description(self, obj):
+        return self.title(obj)
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def articles(self, obj):
+        return super().articles(obj).filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description
