@@ -67,6 +67,25 @@ def test_reader_goes_from_home_to_category_to_article(live_server, page):
     assert page.errors == []
 
 
+def test_reader_searches_in_chinese_and_switches_to_english(live_server, page):
+    """A two-character Chinese search finds and highlights the article; the English link switches the UI."""
+    ArticleFactory(title="塔利班与美国达成协议", body="<p>多哈会谈的消息。</p>")
+    ArticleFactory(title="无关的新闻", body="<p>别的内容。</p>")
+    page.goto(live_server.url + "/")
+    page.fill("#search-q", "塔利")
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/search/**")
+    assert page.locator(".card").count() == 1
+    assert page.locator(".card mark").first.inner_text() == "塔利"
+    shot(page, "search")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/search/**")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h2.page-title").inner_text() == "1 result for “塔利”"
+    shot(page, "search-en")
+    assert page.errors == []
+
+
 def test_hostile_body_runs_no_script(live_server, page):
     """Script tags, event handlers and javascript: links from a post never run in the browser."""
     article = ArticleFactory(
