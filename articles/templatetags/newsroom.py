@@ -6,6 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from .. import renditions
+
 register = template.Library()
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -55,3 +57,24 @@ def article_json_ld(context, article):
     if article.language:
         data["inLanguage"] = article.language
     return json_ld(data)
+
+
+@register.simple_tag
+def picture(image, kind="card", alt="", lead=False):
+    """An <img> for an article image: resized renditions for uploads, no-referrer hotlinks for remote ones.
+
+    The lead image of a page loads eagerly with high priority, the rest lazily.
+    """
+    widths, sizes = (
+        (renditions.ARTICLE_WIDTHS, "(max-width: 48rem) 100vw, 44rem")
+        if kind == "article"
+        else (renditions.CARD_WIDTHS, "(max-width: 48rem) 100vw, 20rem")
+    )
+    src, srcset = renditions.srcset(image, widths)
+    loading = mark_safe('fetchpriority="high"' if lead else 'loading="lazy"')  # noqa: S308 - constants
+    size = format_html(' width="{}" height="{}"', image.width, image.height) if image.width else ""
+    extra = format_html(' srcset="{}" sizes="{}"', srcset, sizes) if srcset else ""
+    return format_html(
+        '<img src="{}"{} alt="{}" {} decoding="async" referrerpolicy="no-referrer"{}>',
+        src, extra, alt, loading, size,
+    )
