@@ -2,10 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-DEV := DJANGO_DEBUG=1
+DEV := DJANGO_DEBUG=1 LOG_FORMAT=plain
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test bench clean
+.PHONY: run setup serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ setup: $(VENV)/.runtime
 
 run: setup
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
+
+# Production-style: hashed static files and gunicorn (needs DJANGO_SECRET_KEY and ALLOWED_HOSTS).
+serve: $(VENV)/.runtime
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn newsroom.wsgi
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

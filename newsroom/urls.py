@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles import feeds
+from newsroom.health import healthz
 from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
@@ -34,6 +35,7 @@ urlpatterns = [
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # Chinese at /, English at /en/: each page has one language per address, so it can be cached.
