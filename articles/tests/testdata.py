@@ -1,0 +1,3 @@
+from pathlib import Path
+
+POSTS = Path(__file__).resolve().parent / "data" / "posts"
