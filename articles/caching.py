@@ -9,6 +9,7 @@ live within five minutes without any change being saved.
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -35,7 +36,11 @@ class CachedPageMixin:
     """Serve anonymous GETs from the page cache, with ETag and Last-Modified."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if (
+            not settings.NEWSROOM_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+        ):
             return super().dispatch(request, *args, **kwargs)
         version = content_version()
         bucket = int(time.time() // BUCKET_SECONDS)

@@ -181,6 +181,11 @@ class Image(models.Model):
         super().save(*args, **kwargs)
 
 
+def search_text(title, body):
+    """What search looks in: the title and the plain text of the body."""
+    return f"{title}\n{html_to_text(body)}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: the one definition, used by every public page."""
@@ -294,7 +299,7 @@ class Article(models.Model):
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
 
     # Import provenance: written by the importer, read-only for editors.
-    source_file = models.CharField(_("source file"), max_length=1000, blank=True, editable=False)
+    source_file = models.CharField(_("source file"), max_length=500, blank=True, editable=False)
     source_key = models.CharField(
         _("source key"), max_length=200, unique=True, null=True, blank=True, editable=False
     )
@@ -318,6 +323,7 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["source_name", "-published_at"], name="article_source_published"),
             models.Index(fields=["-published_at"], name="article_published"),
+            models.Index(fields=["source_file"], name="article_source_file"),
         ]
 
     def __str__(self):
@@ -337,13 +343,16 @@ class Article(models.Model):
         """Save with the body sanitized, the excerpt filled and the status matching the date.
 
         ``body_is_clean`` tells that the caller ran ``clean_html`` on this very
-        body already (the importer does it in its worker processes).
+        body already and filled ``search_text`` from it (the importer does
+        both in its worker processes).
         """
         if not body_is_clean:
             self.body = clean_html(self.body)
+            self.search_text = ""
         if not self.excerpt.strip():
             self.excerpt = excerpt_from_html(self.body)
-        self.search_text = f"{self.title}\n{html_to_text(self.body)}"
+        if not self.search_text:
+            self.search_text = search_text(self.title, self.body)
         if self.status != self.Status.DRAFT:
             future = self.published_at > timezone.now()
             self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
@@ -384,7 +393,7 @@ class ImportRecord(models.Model):
         FAILED = "failed", _("failed")
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
-    path = models.CharField(_("file"), max_length=1000)
+    path = models.CharField(_("file"), max_length=500)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     warnings = models.TextField(_("warnings"), blank=True)

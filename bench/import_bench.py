@@ -29,11 +29,16 @@ def templates():
     return [t for t in texts if TITLE.search(t)]
 
 
+TAGS = ["科技", "财经", "区块链", "游戏", "编程", "AI", "Linux", "手机", "国际", "产品", "设计", "安全"]
+
+
 def generate(n, out):
+    """Write ``n`` posts: corpus posts with their own titles and two tags each."""
     sources = templates()
     for i in range(n):
         text = sources[i % len(sources)]
-        text = TITLE.sub(lambda m: f"title: '{m.group(1)} #{i}'", text, count=1)
+        tags = f"tags: [{TAGS[i % len(TAGS)]}, {TAGS[(i // len(TAGS)) % len(TAGS)]}]"
+        text = TITLE.sub(lambda m: f"title: '{m.group(1)} #{i}'\n{tags}", text, count=1)
         folder = out / f"{i // 1000:03d}"
         folder.mkdir(exist_ok=True)
         (folder / f"post-{i}.md").write_text(text, encoding="utf-8")

@@ -2,8 +2,14 @@ import time
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def livez(request):
+    """Liveness: the process answers. Touches nothing, so it is also the framework's speed floor."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

@@ -172,6 +172,8 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 40_0
 NEWSROOM_FETCH_ALLOWED_HOSTS = env_list("NEWSROOM_FETCH_ALLOWED_HOSTS")
 
 TAGGIT_CASE_INSENSITIVE = True
+# Whole-page cache for anonymous readers (articles/caching.py); off only to measure without it.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 
 # Security: safe defaults; HTTPS-only settings follow DJANGO_HTTPS.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)

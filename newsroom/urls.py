@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles import feeds
-from newsroom.health import healthz
+from newsroom.health import healthz, livez
 from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
@@ -36,6 +36,7 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
 ]
 
 # Chinese at /, English at /en/: each page has one language per address, so it can be cached.

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from markdown_it import MarkdownIt
 
-from ..models import Article, Category, Image
+from ..models import Article, Category, Image, search_text
 from ..sanitize import clean_html
 from ..text import excerpt_from_html, truncate_text, unicode_slug
 from .errors import PostError
@@ -64,6 +64,7 @@ class Post:
     title: str
     slug: str
     body: str
+    search_text: str
     excerpt: str
     author: str
     source_name: str
@@ -126,6 +127,7 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
         title=title,
         slug=slug,
         body=body_html,
+        search_text=search_text(title, body_html),
         excerpt=excerpt,
         author=author,
         source_name=source_name,

@@ -195,7 +195,7 @@ def _save_records(run, records):
     ImportRecord.objects.bulk_create(
         ImportRecord(
             run=run,
-            path=record.path[-1000:],
+            path=record.path[-500:],
             outcome=record.outcome,
             article_id=record.article_id if record.outcome != FAILED else None,
             warnings="\n".join(record.warnings),

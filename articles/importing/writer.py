@@ -1,10 +1,11 @@
 """Store normalized posts: one file, one transaction."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from ..models import Article, Category, Image
+from taggit.models import Tag
+
+from ..models import Article, Category, Image, TaggedArticle
 from .errors import PostError
 from .normalize import Post
 
@@ -25,6 +26,7 @@ class ArticleWriter:
         self.fetcher = fetcher
         self._categories = {}
         self._images = {}
+        self._tags = {}
         self._pending = {}
         self._keys_seen = {}
 
@@ -78,6 +80,7 @@ class ArticleWriter:
         article.title = post.title
         article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
         article.body = post.body
+        article.search_text = post.search_text
         article.excerpt = post.excerpt
         article.author = post.author
         article.source_name = post.source_name
@@ -89,7 +92,7 @@ class ArticleWriter:
         article.status = Article.Status.DRAFT if post.draft else self.status
         article.head_image_id = self._image_id(post.head_image_url, images)
         article.thumbnail_id = self._image_id(post.thumbnail_url, images)
-        article.source_file = post.path[-1000:]
+        article.source_file = post.path[-500:]
         article.content_hash = post.content_hash
         article.imported_at = timezone.now()
         article.edited_since_import = False
@@ -101,8 +104,11 @@ class ArticleWriter:
             )
         else:
             article.categories.set(category_ids)
-        if post.tags or not created:
-            article.tags.set(post.tags)
+        tag_ids = list(dict.fromkeys(self._tag_id(name) for name in post.tags))
+        if not created:
+            TaggedArticle.objects.filter(content_object=article).exclude(tag_id__in=tag_ids).delete()
+            tag_ids = [pk for pk in tag_ids if not TaggedArticle.objects.filter(content_object=article, tag_id=pk).exists()]
+        TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids)
         return article
 
     @staticmethod
@@ -114,15 +120,15 @@ class ArticleWriter:
         title also finds the article imported from the same file, so fixing a
         typo in a title updates the article instead of adding another.
         """
+        exact = Article.objects.filter(source_key=source_key)
         prefix, _, pk = source_key.partition(":")
         if prefix == "article" and pk.isdigit():
-            also = Q(pk=int(pk), source_key__isnull=True)
+            also = Article.objects.filter(pk=int(pk), source_key__isnull=True)
         elif prefix == "sha1":
-            also = Q(source_file=path[-1000:], source_key__startswith="sha1:")
+            also = Article.objects.filter(source_file=path[-500:], source_key__startswith="sha1:")
         else:
-            return Article.objects.filter(source_key=source_key)
-        exact_first = Case(When(source_key=source_key, then=Value(0)), default=Value(1))
-        return Article.objects.filter(Q(source_key=source_key) | also).order_by(exact_first, "pk")
+            return exact
+        return exact if exact.exists() else also
 
     def _category_id(self, names):
         parent_id = None
@@ -139,6 +145,15 @@ class ArticleWriter:
                 self._pending[("c",) + key] = (self._categories, key, cached)
             parent_id = cached
         return parent_id
+
+    def _tag_id(self, name):
+        key = name.lower()
+        cached = self._tags.get(key)
+        if cached is None:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            cached = tag.pk
+            self._pending[("t", key)] = (self._tags, key, cached)
+        return cached
 
     def _image_file(self, url, warnings):
         """Download ``url`` when fetching is on and it is new; ``None`` to hotlink it."""

@@ -15,7 +15,7 @@ from .image_server import ImageServer, bomb_png, png_bytes, redirect, reset_midw
 
 pytestmark = pytest.mark.django_db
 
-POSTS = Path(__file__).resolve().parent / "data" / "posts"
+from .testdata import POSTS  # noqa: E402
 POST_COUNT = len(list(POSTS.glob("*.md")))
 SUMMARY = re.compile(r"created (\d+), updated (\d+), unchanged (\d+), skipped (\d+), failed (\d+)")
 

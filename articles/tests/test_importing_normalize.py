@@ -13,7 +13,7 @@ from articles.importing.parse import parse
 from articles.models import Article, Category
 from articles.text import html_to_text
 
-POSTS = Path(__file__).resolve().parent / "data" / "posts"
+from .testdata import POSTS  # noqa: E402
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 UTC = dt.timezone.utc
 MTIME = dt.datetime(2023, 4, 5, 6, 7, 8, tzinfo=UTC).timestamp()

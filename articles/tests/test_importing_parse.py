@@ -12,7 +12,7 @@ from PIL import Image as PILImage
 from articles.importing.errors import PostError
 from articles.importing.parse import parse
 
-POSTS = Path(__file__).resolve().parent / "data" / "posts"
+from .testdata import POSTS  # noqa: E402
 
 
 def parse_file(name):

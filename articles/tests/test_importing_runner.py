@@ -17,7 +17,7 @@ from articles.models import Article, Category, Image, ImportRecord, ImportRun
 
 pytestmark = pytest.mark.django_db
 
-POSTS = Path(__file__).resolve().parent / "data" / "posts"
+from .testdata import POSTS  # noqa: E402
 POST_COUNT = len(list(POSTS.glob("*.md")))
 
 
@@ -296,16 +296,14 @@ def test_failure_after_image_and_tags_does_not_poison_later_files(tmp_path, monk
     cover = "https://img.example.com/shared.jpg"
     write_post(tmp_path, "a.md", "先失败", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [坏标签]"])
     write_post(tmp_path, "b.md", "后成功", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [好标签]"])
-    from taggit.managers import _TaggableManager
+    original = ArticleWriter._tag_id
 
-    original = _TaggableManager.set
-
-    def failing_set(self, tags, *args, **kwargs):
-        if "坏标签" in tags:
+    def failing_tag_id(self, name):
+        if name == "坏标签":
             raise RuntimeError("tag store down")
-        return original(self, tags, *args, **kwargs)
+        return original(self, name)
 
-    monkeypatch.setattr(_TaggableManager, "set", failing_set)
+    monkeypatch.setattr(ArticleWriter, "_tag_id", failing_tag_id)
     report = run(tmp_path)
     assert report.counts["failed"] == 1 and report.counts["created"] == 1
     assert list(Article.objects.values_list("title", flat=True)) == ["后成功"]

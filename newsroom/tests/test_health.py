@@ -24,3 +24,10 @@ def test_healthz_fails_when_the_cache_is_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error")
+
+
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    """/livez says the process is up without any query."""
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -1,0 +1,226 @@
+"""Site benchmark: python bench/run.py --articles N [--db sqlite|postgres]
+
+Builds (or reuses) a database of N articles generated from the shared corpus,
+starts gunicorn on 127.0.0.1, and measures with wrk, side by side in one run:
+requests/s and p50/p99 latency of the main pages with and without the page
+cache, the same for /livez (a minimal Django view: the framework's floor),
+SQL queries per page, and the import speed and peak memory of the build.
+All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import import_bench  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+def database_url(db, n):
+    if db == "sqlite":
+        OUT.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{OUT / f'bench-{n}.sqlite3'}"
+    base = os.environ.get("BENCH_PG_URL", "postgres://postgres:postgres@127.0.0.1:5432")
+    return f"{base}/newsroom_bench_{n}"
+
+
+def base_env(url):
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_STATIC_MANIFEST": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": str(OUT / "media"),
+    }
+
+
+def article_count(env):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from articles.models import Article; print(Article.objects.count())"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else -1
+
+
+def reset_database(db, url, env):
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+def build(db, n, env):
+    """Import N generated posts into a fresh database; return (files/s, peak MB)."""
+    reset_database(db, env["DATABASE_URL"], env)
+    with tempfile.TemporaryDirectory() as tmp:
+        posts = Path(tmp) / "posts"
+        posts.mkdir()
+        import_bench.generate(n, posts)
+        seconds, peak, summary = import_bench.run_import(env, posts, 0)
+    print(f"import: {summary} in {seconds:.1f} s ({n / seconds:.0f} files/s, peak {peak:.0f} MB)")
+    return n / seconds, peak
+
+
+def pages_and_queries(env):
+    """The URLs to measure and the SQL queries each one runs (uncached), from inside Django."""
+    code = r"""
+import json
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+from articles.models import Article, Category
+top = Category.objects.filter(parent__isnull=True).annotate(n=Count("children")).order_by("-n").first()
+article = Article.objects.published().order_by("-published_at")[500]
+tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
+urls = {
+    "home": "/",
+    "category p50": top.get_absolute_url() + "?page=50",
+    "article": article.get_absolute_url(),
+    "tag": f"/tags/{tag.slug}/",
+    "search": "/search/?q=" + "比特币",
+    "feed": "/feeds/rss/",
+    "floor /livez": "/livez",
+}
+client = Client(HTTP_HOST="127.0.0.1")
+result = {}
+for name, url in urls.items():
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    result[name] = [url, len(queries), status]
+print("JSON" + json.dumps(result))
+"""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env={**env, "NEWSROOM_PAGE_CACHE": "0"}, capture_output=True, text=True, check=True,
+    )
+    import json
+
+    line = next(line for line in result.stdout.splitlines() if line.startswith("JSON"))
+    return json.loads(line[4:])
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, env, workers, page_cache):
+        self.port = free_port()
+        self.env = {**env, "NEWSROOM_PAGE_CACHE": "1" if page_cache else "0", "WEB_CONCURRENCY": str(workers),
+                    "BIND": f"127.0.0.1:{self.port}", "GUNICORN_ACCESS_LOG": "/dev/null",
+                    "GUNICORN_MAX_REQUESTS": "0"}
+
+    def __enter__(self):
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.process = subprocess.Popen([gunicorn, "newsroom.wsgi"], cwd=ROOT, env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/livez", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise SystemExit("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, seconds, connections):
+    """(requests/s, p50 ms, p99 ms, errors) for ``url``, from wrk."""
+    subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)  # warm every worker
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency", url],
+        capture_output=True, text=True, timeout=seconds + 30,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p):
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * _UNITS[unit]
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"Socket errors: .*?(\d+) timeout", out))
+    return rate, percentile(50), percentile(99), errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2, help="gunicorn workers")
+    parser.add_argument("--rebuild", action="store_true", help="re-import even if the database is ready")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    env = base_env(database_url(args.db, args.articles))
+    import_rate = peak = None
+    if args.rebuild or article_count(env) != args.articles:
+        import_rate, peak = build(args.db, args.articles, env)
+    pages = pages_and_queries(env)
+    results = {}
+    for cached in (False, True):
+        with Gunicorn(env, args.workers, page_cache=cached) as server:
+            for name, (url, _queries, _status) in pages.items():
+                results[name, cached] = wrk(f"http://127.0.0.1:{server.port}{url}", args.seconds, args.connections)
+
+    print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, "
+          f"wrk {args.connections} connections x {args.seconds} s per row")
+    print(f"{'page':<14}{'SQL':>4} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8} | "
+          f"{'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
+    for name, (_url, queries, status) in pages.items():
+        row = f"{name:<14}{queries:>4} |"
+        errors = 0
+        for cached in (False, True):
+            rate, p50, p99, err = results[name, cached]
+            floor = results["floor /livez", cached][0]
+            errors += err
+            row += f"{rate:>{14 if not cached else 12}.0f}{p50:>8.1f}{p99:>8.1f}{100 * rate / floor:>7.0f}%"
+            row += " |" if not cached else ""
+        print(row + f"{errors:>7}" + ("" if status == 200 else f"  (HTTP {status})"))
+    if import_rate:
+        print(f"import: {import_rate:.0f} files/s, peak memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
