@@ -63,3 +63,4 @@ class CachedPageMixin:
             patch_cache_control(response, public=True, max_age=60)
             cache.set(key, response, BUCKET_SECONDS)
         return response
+

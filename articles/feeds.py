@@ -22,7 +22,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def articles(self, obj):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().with_filing()
 
     def items(self, obj=None):
         return self.articles(obj)[:FEED_SIZE]
@@ -99,7 +99,7 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def articles(self, obj):
-        return super().articles(obj).filter(tags=obj)
+        return super().articles(obj).tagged(obj)
 
 
 class TagAtomFeed(TagFeed):

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Category
+from .models import Article, Category, TaggedArticle
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -14,7 +14,7 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_category",
         empty_label=_("All categories"),
     )
-    tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__slug")
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
     source = django_filters.CharFilter(label=_("Source"), field_name="source_name")
     published = django_filters.DateFromToRangeFilter(
         label=_("Published between"),
@@ -25,6 +25,9 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["category", "tag", "source", "published"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(pk__in=TaggedArticle.objects.filter(tag__slug=value).values("content_object_id"))
 
     def filter_category(self, queryset, name, value):
         return queryset.in_category(value) if value else queryset

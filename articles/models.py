@@ -1,5 +1,5 @@
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,8 +195,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything a list of article cards shows, in a fixed number of queries."""
+        """What an article card shows: its images joined in, the long text columns left out."""
+        return self.select_related("thumbnail", "head_image").defer("body", "search_text")
+
+    def with_filing(self):
+        """Whole articles with categories and tags, for pages that show them (feeds, article pages)."""
         return self.select_related("thumbnail", "head_image").prefetch_related("categories", "tags")
+
+    def tagged(self, tag):
+        return self.filter(pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object_id"))
 
     def unique_slug(self, base, exclude_pk=None):
         """``base``, or ``base-2``, ``base-3``… whichever no other article uses."""
@@ -213,11 +220,14 @@ class ArticleQuerySet(models.QuerySet):
         return search(self, query)
 
     def in_category(self, category):
-        """Articles filed under ``category`` or any of its descendants."""
-        through = Article.categories.through.objects.filter(
-            category__in=Category.objects.subtree(category)
-        )
-        return self.filter(pk__in=through.values("article_id"))
+        """Articles filed under ``category`` or any of its descendants.
+
+        A correlated EXISTS on the (article, category) index, so that a list
+        can walk articles newest-first and stop after one page.
+        """
+        subtree = Category.objects.subtree(category).values("pk")
+        filed = Article.categories.through.objects.filter(article_id=OuterRef("pk"), category_id__in=subtree)
+        return self.filter(Exists(filed))
 
 
 class TaggedArticle(TaggedItemBase):
@@ -320,9 +330,10 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # Date first: lists walk it newest-first and stop after one page,
+            # checking the status from the index instead of sorting every row.
+            models.Index(fields=["-published_at", "status"], name="article_published_status"),
             models.Index(fields=["source_name", "-published_at"], name="article_source_published"),
-            models.Index(fields=["-published_at"], name="article_published"),
             models.Index(fields=["source_file"], name="article_source_file"),
         ]
 

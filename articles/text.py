@@ -48,10 +48,12 @@ def excerpt_from_html(value, limit=160):
     return truncate_text(html_to_text(value), limit)
 
 
-def reading_minutes(value, cjk_per_minute=400, words_per_minute=220):
-    """Reading time for an HTML body: CJK counted per character, other text per word."""
-    text = html_to_text(value)
-    cjk = sum(1 for ch in text if _is_cjk(ch))
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+
+
+def reading_minutes(text, cjk_per_minute=400, words_per_minute=220):
+    """Reading time of plain text: CJK counted per character, other text per word."""
+    cjk = len(_CJK.findall(text))
     words = len(re.findall(r"[A-Za-z0-9]+", text))
     return max(1, round(cjk / cjk_per_minute + words / words_per_minute))
 

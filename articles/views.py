@@ -1,6 +1,7 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -8,7 +9,8 @@ from taggit.models import Tag
 
 from .caching import CachedPageMixin
 from .filters import ArticleFilter
-from .models import Article, Category
+from .models import Article, Category, TaggedArticle
+from .pagination import ArticlePaginator
 from .search import terms_of
 from .text import reading_minutes
 
@@ -20,10 +22,17 @@ class PublishedArticlesMixin(CachedPageMixin):
 
     model = Article
     paginate_by = 20
+    paginator_class = ArticlePaginator
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        key = f"{get_language()}:{self.request.path}?{query.urlencode()}"
+        return self.paginator_class(queryset, per_page, count_key=key, **kwargs)
 
 
 class ArticleListView(PublishedArticlesMixin, FilterView):
@@ -35,6 +44,10 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_lead"] = context["page_obj"].number == 1 and not self.filterset.is_active
+        context["filter_categories"] = [
+            (pk, "— " * depth + name)
+            for pk, name, depth in Category.objects.order_by("path").values_list("pk", "name", "depth")
+        ]
         return context
 
 
@@ -59,7 +72,7 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -117,13 +130,37 @@ class SearchView(PublishedArticlesMixin, ListView):
         return super().get_context_data(query=self.query, terms=terms_of(self.query), **kwargs)
 
 
+def related_articles(article, categories, tags, pool=60):
+    """Articles sharing tags or categories with ``article``, those sharing most first.
+
+    Scores only the ``pool`` newest candidates, found by walking the date
+    index: the cost stays the same however large the archive grows.
+    """
+    tag_ids, category_ids = [tag.pk for tag in tags], [category.pk for category in categories]
+    tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
+    filed = Article.categories.through.objects.filter(category_id__in=category_ids)
+    shares = Exists(tagged.filter(content_object_id=OuterRef("pk"))) | Exists(
+        filed.filter(article_id=OuterRef("pk"))
+    )
+    published = Article.objects.published().exclude(pk=article.pk)
+    candidates = list(published.filter(shares).order_by("-published_at", "-pk").values_list("pk", flat=True)[:pool])
+    score = dict.fromkeys(candidates, 0)
+    for pk in tagged.filter(content_object_id__in=candidates).values_list("content_object_id", flat=True):
+        score[pk] += 2
+    for pk in filed.filter(article_id__in=candidates).values_list("article_id", flat=True):
+        score[pk] += 1
+    best = sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
+    found = Article.objects.for_listing().in_bulk(best)
+    return [found[pk] for pk in best]
+
+
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
         if self.request.user.is_staff:
-            return Article.objects.for_listing()  # staff preview drafts and scheduled articles
-        return super().get_queryset()
+            return Article.objects.with_filing()  # staff preview drafts and scheduled articles
+        return super().get_queryset().with_filing()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -136,7 +173,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         categories = list(article.categories.all())
         tags = list(article.tags.all())
         published = Article.objects.published()
-        context = {"categories": categories, "tags": tags, "reading_minutes": reading_minutes(article.body)}
+        context = {"categories": categories, "tags": tags, "reading_minutes": reading_minutes(article.search_text)}
         if categories:
             siblings = published.in_category(categories[0]).only("pk", "slug", "title", "published_at")
             context["previous"] = siblings.filter(
@@ -148,12 +185,5 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
                 | Q(published_at=article.published_at, pk__gt=article.pk)
             ).order_by("published_at", "pk").first()
         if categories or tags:
-            shared = Q(tags__in=tags) | Q(categories__in=categories)
-            context["related"] = list(
-                published.exclude(pk=article.pk)
-                .filter(shared)
-                .annotate(score=Count("pk"))
-                .order_by("-score", "-published_at")
-                .select_related("thumbnail", "head_image")[:RELATED_COUNT]
-            )
+            context["related"] = list(related_articles(article, categories, tags))
         return super().get_context_data(**context, **kwargs)

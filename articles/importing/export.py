@@ -41,7 +41,7 @@ def export_articles(out_dir, queryset=None):
     names = {path: [paths[p] for p in _prefixes(path)] for path in paths}
     queryset = queryset if queryset is not None else Article.objects.published()
     count = 0
-    for article in queryset.for_listing().order_by("pk").iterator(chunk_size=500):
+    for article in queryset.with_filing().order_by("pk").iterator(chunk_size=500):
         file_name = f"{article.pk:07d}-{unicode_slug(article.slug, max_length=60)}.html"
         target = os.path.realpath(os.path.join(root, file_name))
         if os.path.dirname(target) != root:  # unreachable with slugified names; kept as a guard

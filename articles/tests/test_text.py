@@ -27,7 +27,8 @@ def test_excerpt_from_html_has_no_tags_or_entities():
 
 def test_reading_time_counts_chinese_characters():
     """Reading time counts Chinese per character, not per (space-separated) word."""
-    assert reading_minutes("<p>" + "字" * 2000 + "</p>") == 5
+    assert reading_minutes("字" * 2000) == 5
+    assert reading_minutes("word " * 440) == 2
 
 
 def test_unicode_slug_keeps_chinese_and_falls_back():
