@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +18,12 @@ class ArticlesConfig(AppConfig):
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cache-save-{model.__name__}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cache-del-{model.__name__}")
         m2m_changed.connect(bump_content_version, sender=Article.categories.through, dispatch_uid="cache-m2m")
+        pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="tag-slug")
+
+
+def give_tag_a_slug(sender, instance, **kwargs):
+    """A tag of only emoji or punctuation slugifies to nothing; give it a stable slug of its own."""
+    if not instance.slug:
+        import hashlib
+
+        instance.slug = "tag-" + hashlib.sha1(instance.name.encode()).hexdigest()[:10]

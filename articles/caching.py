@@ -46,7 +46,8 @@ class CachedPageMixin:
         bucket = int(time.time() // BUCKET_SECONDS)
         identity = f"{version}:{bucket}:{get_language()}:{request.get_full_path()}"
         digest = hashlib.sha1(identity.encode()).hexdigest()
-        etag, last_modified = f'"{digest}"', int(version)
+        # A scheduled article going live changes the page without any save.
+        etag, last_modified = f'"{digest}"', max(int(version), bucket * BUCKET_SECONDS)
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified

@@ -45,8 +45,12 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, item):
         return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
 
+    def get_feed(self, obj, request):
+        self.request = request  # enclosures need absolute URLs
+        return super().get_feed(obj, request)
+
     def item_enclosure_url(self, item):
-        return item.head_image.url if item.head_image else None
+        return self.request.build_absolute_uri(item.head_image.url) if item.head_image else None
 
     def item_enclosure_length(self, item):
         return 0

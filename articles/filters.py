@@ -18,13 +18,21 @@ class ArticleFilter(django_filters.FilterSet):
     source = django_filters.CharFilter(label=_("Source"), field_name="source_name")
     published = django_filters.DateFromToRangeFilter(
         label=_("Published between"),
-        field_name="published_at",
+        method="filter_published",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 
     class Meta:
         model = Article
         fields = ["category", "tag", "source", "published"]
+
+    def filter_published(self, queryset, name, value):
+        # Bounds outside the years articles can have are ignored (year 1 overflows in UTC).
+        if value.start and 1900 <= value.start.year <= 2200:
+            queryset = queryset.filter(published_at__gte=value.start)
+        if value.stop and 1900 <= value.stop.year <= 2200:
+            queryset = queryset.filter(published_at__lte=value.stop)
+        return queryset
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(pk__in=TaggedArticle.objects.filter(tag__slug=value).values("content_object_id"))

@@ -8,7 +8,7 @@ from taggit.models import TaggedItemBase
 
 from .images import sha256_of
 from .sanitize import clean_html
-from .text import excerpt_from_html, html_to_text, unicode_slug
+from .text import excerpt_from_html, html_to_text, strip_control, unicode_slug
 
 PATH_SEPARATOR = "/"
 
@@ -357,6 +357,8 @@ class Article(models.Model):
         body already and filled ``search_text`` from it (the importer does
         both in its worker processes).
         """
+        for field in ("title", "excerpt", "author", "source_name"):
+            setattr(self, field, strip_control(getattr(self, field)))
         if not body_is_clean:
             self.body = clean_html(self.body)
             self.search_text = ""

@@ -11,9 +11,15 @@ import re
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000]+")
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\.(?=\s|$)[”’\"')]*")
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|blockquote|pre|figure|figcaption|tr|table)>|<br\s*/?>", re.I)
+
+
+def strip_control(value):
+    """Remove control characters (other than tab and newlines): XML feeds cannot carry them."""
+    return _CONTROL.sub("", value or "")
 
 
 def html_to_text(value):

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from ..models import Article, Category, Image, search_text
 from ..sanitize import clean_html
-from ..text import excerpt_from_html, truncate_text, unicode_slug
+from ..text import excerpt_from_html, strip_control, truncate_text, unicode_slug
 from .errors import PostError
 from .parse import RawPost
 
@@ -30,7 +30,6 @@ HEAD_IMAGE_KEYS = ("headimg", "cover", "banner_img", "image", "cover_image", "fe
 THUMBNAIL_KEYS = ("thumbnail", "index_img")
 EXCERPT_KEYS = ("description", "excerpt", "summary")
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(!doctype|html|body|div|p|section|article|h[1-6]|table|ul|ol|figure|blockquote|pre|br|img|span|font|center)\b", re.I | re.S)
 
@@ -158,7 +157,7 @@ def source_key(fm, title, categories):
 
 def render_body(body, body_format, path, fm):
     """Sanitized HTML of the body, and the excerpt above ``<!-- more -->`` if any."""
-    body = _CONTROL.sub("", body)
+    body = strip_control(body)
     if body_format == "auto":
         is_html = path.lower().endswith((".html", ".htm")) or bool(_HTML_START.match(body))
         body_format = "html" if is_html else "markdown"
@@ -183,7 +182,7 @@ def _text(value, field_name, limit=None):
         return ""
     if isinstance(value, (list, dict)):
         raise PostError(f"{field_name}: expected text, got a {type(value).__name__}")
-    text = _CONTROL.sub("", str(value)).strip()
+    text = strip_control(str(value)).strip()
     limit = limit or LIMITS.get(field_name)
     if limit and len(text) > limit:
         raise PostError(f"{field_name}: {len(text)} characters, over the limit of {limit}")

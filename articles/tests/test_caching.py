@@ -225,12 +225,6 @@ def test_staff_pages_do_not_fill_the_reader_cache(client, admin_user):
     assert "第二版" in text(client.get("/"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: articles/caching.py sends Last-Modified = the content version, which does not move when "
-    "a scheduled article goes live (only the 5-minute bucket in the ETag does); a revalidation with only "
-    "If-Modified-Since then gets 304 and never sees the newly live article",
-)
 def test_if_modified_since_alone_sees_a_scheduled_article_go_live(client, site, monkeypatch):
     """A client revalidating with If-Modified-Since only gets the new page once a scheduled article is live."""
     scheduled = ArticleFactory(title="定时发布的新闻", published_at=timezone.now() + dt.timedelta(minutes=2))

@@ -117,11 +117,6 @@ def png_upload():
     return SimpleUploadedFile("head.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: articles/feeds.py item_enclosure_url returns item.head_image.url as is; for an uploaded "
-    "image that is '/media/images/…/head.png', a relative URL feed readers cannot fetch",
-)
 @pytest.mark.parametrize("kind", FEED_KINDS)
 def test_uploaded_head_image_enclosure_is_an_absolute_url(client, kind):
     """An uploaded head image is enclosed with an absolute URL a feed reader can fetch."""
@@ -132,11 +127,6 @@ def test_uploaded_head_image_enclosure_is_an_absolute_url(client, kind):
     assert enclosure.href == "http://testserver" + image.url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: articles/feeds.py passes titles as they are; a control character (e.g. a vertical tab "
-    "pasted from Word into the admin) makes Django raise UnserializableContentError -> the whole feed is a 500",
-)
 def test_a_control_character_in_one_title_does_not_break_the_feed(client):
     """One title containing a control character does not take the whole feed down."""
     ArticleFactory(title="正常的新闻")

@@ -107,11 +107,6 @@ def test_news_sitemap_escapes_titles(rf):
     assert root.findtext("sm:url/news:news/news:title", namespaces=NS) == title
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: newsroom/urls.py 'sitemap-<section>.xml' is listed before 'sitemap-news.xml' and matches it "
-    "first with section='news', which is not in its sitemaps dict -> /sitemap-news.xml is a 404",
-)
 def test_news_sitemap_is_served_at_its_address(client, recent):
     """/sitemap-news.xml lists only the articles of the last two days, each with news:title."""
     root = xml_of(client, "/sitemap-news.xml")
@@ -129,11 +124,6 @@ def test_robots_txt_names_the_sitemaps(client):
     assert "Disallow: /admin/" in lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: robots.txt names /sitemap-news.xml, which is a 404 (shadowed by 'sitemap-<section>.xml' "
-    "in newsroom/urls.py)",
-)
 def test_every_sitemap_named_in_robots_txt_is_reachable(client, recent):
     """Each Sitemap: line of robots.txt leads to an XML sitemap."""
     lines = client.get("/robots.txt").content.decode().splitlines()

@@ -2,6 +2,10 @@
 
 SQLite: an FTS5 table with the trigram tokenizer, kept in step by triggers.
 PostgreSQL: pg_trgm GIN indexes for icontains on title and text.
+
+Caution: on SQLite, a later migration that alters a column of
+articles_article rebuilds the table and drops these triggers; such a
+migration must run SQLITE_FORWARD again (test_search catches the loss).
 """
 
 from django.db import migrations
@@ -43,7 +47,7 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_search_text")]
+    dependencies = [("articles", "0001_initial")]
 
     operations = [
         migrations.RunPython(
