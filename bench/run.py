@@ -92,6 +92,7 @@ import json
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
+from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from articles.models import Article, Category
@@ -102,7 +103,7 @@ urls = {
     "home": "/",
     "category p50": top.get_absolute_url() + "?page=50",
     "article": article.get_absolute_url(),
-    "tag": f"/tags/{tag.slug}/",
+    "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
     "search": "/search/?q=%E6%AF%94%E7%89%B9%E5%B8%81",
     "feed": "/feeds/rss/",
     "floor /livez": "/livez",
