@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Login throttling (django-axes): 5 failures for one account within 15 minutes
+# Login throttling (django-axes): 5 failures for one account (or from one address) within 15 minutes
 # lock it, right password or not, until the cool-off has passed. Whether the
 # account exists makes no difference to the answer.
 AUTHENTICATION_BACKENDS = [
@@ -79,7 +79,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # an account, or one address trying many
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
