@@ -68,8 +68,8 @@ def main():
         posts = tmp / "posts"
         posts.mkdir()
         generate(args.n, posts)
-        env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-               "MEDIA_ROOT": str(tmp / "media")}
+        env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+               "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "MEDIA_ROOT": str(tmp / "media")}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         print(f"{'run':<22}{'files':>8}{'seconds':>10}{'files/s':>10}{'peak MB':>10}  summary")
         for label in ("first import", "unchanged re-import"):

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from markdown_it import MarkdownIt
 
-from ..models import Article, Category, Image, search_text
+from ..models import Article, Category, Image
 from ..sanitize import clean_html
-from ..text import excerpt_from_html, strip_control, truncate_text, unicode_slug
+from ..text import excerpt_from_html, html_to_text, strip_control, truncate_text, unicode_slug
 from .errors import PostError
 from .parse import RawPost
 
@@ -101,7 +101,8 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
 
     body_html, more_excerpt = render_body(raw_post.body, body_format, raw_post.path, fm)
     excerpt = _text(_first(fm, EXCERPT_KEYS), "excerpt", limit=1000)
-    excerpt = truncate_text(excerpt, 300) if excerpt else (more_excerpt or excerpt_from_html(body_html))
+    text = html_to_text(body_html)
+    excerpt = truncate_text(excerpt, 300) if excerpt else (more_excerpt or truncate_text(text, 160))
 
     categories = _categories(fm.get("categories", fm.get("category")))
     tags = _tags(fm.get("tags", fm.get("tag")))
@@ -126,7 +127,7 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
         title=title,
         slug=slug,
         body=body_html,
-        search_text=search_text(title, body_html),
+        search_text=f"{title}\n{text}",
         excerpt=excerpt,
         author=author,
         source_name=source_name,

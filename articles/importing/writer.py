@@ -1,6 +1,7 @@
 """Store normalized posts: one file, one transaction."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from taggit.models import Tag
@@ -33,7 +34,7 @@ class ArticleWriter:
     def write(self, post: Post):
         """Return ``(outcome, article_id, warnings)`` for one post."""
         warnings = []
-        existing = self._find(post.source_key, post.path).only("pk", "content_hash", "edited_since_import").first()
+        existing = self._find(post.source_key, post.path)
         first_path, first_hash = self._keys_seen.setdefault(post.source_key, (post.path, post.content_hash))
         if first_hash != post.content_hash:  # identical copies are fine, different posts are not
             raise PostError(f"source key {post.source_key!r} is already used by {first_path} in this import")
@@ -52,14 +53,14 @@ class ArticleWriter:
             for attempt in (1, 2):
                 try:
                     with transaction.atomic():
-                        article = self._save(post, images, existing)
+                        article = self._save(post, images, existing, check_slug=attempt == 2)
                     break
                 except IntegrityError:
                     # Another import stored the same post or slug meanwhile: look again.
                     self._pending.clear()
                     if attempt == 2:
                         raise
-                    existing = self._find(post.source_key, post.path).first()
+                    existing = self._find(post.source_key, post.path)
                     if existing and existing.content_hash == post.content_hash:
                         return UNCHANGED, existing.pk, warnings
         except Exception:
@@ -70,7 +71,7 @@ class ArticleWriter:
         self._pending.clear()
         return (UPDATED if existing else CREATED), article.pk, warnings
 
-    def _save(self, post, images, existing):
+    def _save(self, post, images, existing, check_slug):
         created = existing is None
         if created:
             article = Article(source_key=post.source_key)
@@ -78,7 +79,10 @@ class ArticleWriter:
             article = Article.objects.select_for_update().get(pk=existing.pk)
             article.source_key = post.source_key
         article.title = post.title
-        article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
+        if check_slug or not created:  # a new post tries its own slug first; a clash retries
+            article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
+        else:
+            article.slug = post.slug
         article.body = post.body
         article.search_text = post.search_text
         article.excerpt = post.excerpt
@@ -120,15 +124,14 @@ class ArticleWriter:
         title also finds the article imported from the same file, so fixing a
         typo in a title updates the article instead of adding another.
         """
-        exact = Article.objects.filter(source_key=source_key)
+        match = Q(source_key=source_key)
         prefix, _, pk = source_key.partition(":")
         if prefix == "article" and pk.isdigit():
-            also = Article.objects.filter(pk=int(pk), source_key__isnull=True)
+            match |= Q(pk=int(pk), source_key__isnull=True)
         elif prefix == "sha1":
-            also = Article.objects.filter(source_file=path[-500:], source_key__startswith="sha1:")
-        else:
-            return exact
-        return exact if exact.exists() else also
+            match |= Q(source_file=path[-500:], source_key__startswith="sha1:")
+        found = list(Article.objects.filter(match).only("pk", "source_key", "content_hash", "edited_since_import")[:5])
+        return next((a for a in found if a.source_key == source_key), found[0] if found else None)
 
     def _category_id(self, names):
         parent_id = None
