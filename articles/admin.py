@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from .caching import bump_content_version
 from .images import validate_upload
 from .models import Article, Category, Image, ImportRecord, ImportRun
 
@@ -97,6 +98,7 @@ class ArticleAdmin(admin.ModelAdmin):
         now = timezone.now()
         count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
         count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
+        bump_content_version()  # update() sends no signals
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -106,6 +108,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT)
+        bump_content_version()  # update() sends no signals
         self.message_user(
             request,
             ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles import feeds
+from articles.caching import cached_page
 from newsroom.health import healthz, livez
 from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
 
@@ -14,12 +15,12 @@ sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
 # Language-neutral addresses: feeds, sitemaps, robots.txt.
 urlpatterns = [
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
-    path("feeds/category/<path:path>/rss/", feeds.CategoryFeed(), name="feed_category_rss"),
-    path("feeds/category/<path:path>/atom/", feeds.CategoryAtomFeed(), name="feed_category_atom"),
-    path("feeds/tags/<str:slug>/rss/", feeds.TagFeed(), name="feed_tag_rss"),
-    path("feeds/tags/<str:slug>/atom/", feeds.TagAtomFeed(), name="feed_tag_atom"),
+    path("feeds/rss/", cached_page(feeds.LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/category/<path:path>/rss/", cached_page(feeds.CategoryFeed()), name="feed_category_rss"),
+    path("feeds/category/<path:path>/atom/", cached_page(feeds.CategoryAtomFeed()), name="feed_category_atom"),
+    path("feeds/tags/<str:slug>/rss/", cached_page(feeds.TagFeed()), name="feed_tag_rss"),
+    path("feeds/tags/<str:slug>/atom/", cached_page(feeds.TagAtomFeed()), name="feed_tag_atom"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
     path(
         "sitemap-news.xml",

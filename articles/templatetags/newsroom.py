@@ -3,10 +3,12 @@ import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import renditions
+from ..caching import render_cards
 
 register = template.Library()
 
@@ -80,3 +82,18 @@ def picture(image, kind="card", alt="", lead=False):
         '<img src="{}"{} alt="{}" {} decoding="async" referrerpolicy="no-referrer"{}>',
         src, extra, alt, loading, size,
     )
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, terms=None):
+    """Cards for a list of articles, from the card cache for readers.
+
+    Search results (highlighted) and signed-in staff get freshly rendered cards.
+    """
+    articles = list(articles)
+    request = context.get("request")
+    if terms or (request is not None and request.user.is_authenticated):
+        return mark_safe(  # noqa: S308 - our template
+            "".join(render_to_string("includes/article_card.html", {"article": a, "terms": terms}) for a in articles)
+        )
+    return render_cards(articles)

@@ -189,3 +189,15 @@ def test_import_runs_are_browsable_and_read_only(editor_client, tmp_path):
     text = files.content.decode()
     assert "bad.md" in text and "ok.md" in text and "not valid YAML" in text
     assert editor_client.get(reverse("admin:articles_importrun_add")).status_code == 403
+
+
+def test_bulk_publish_shows_at_once_to_readers(editor_client):
+    """Publishing drafts with the bulk action invalidates the readers' cached pages."""
+    from django.test import Client
+
+    reader = Client()
+    ArticleFactory(title="早就发布的")
+    draft = ArticleFactory(title="刚刚发布的", status=Article.Status.DRAFT)
+    assert "刚刚发布的" not in reader.get("/").content.decode()
+    editor_client.post(reverse("admin:articles_article_changelist"), {"action": "publish", "_selected_action": [draft.pk]})
+    assert "刚刚发布的" in reader.get("/").content.decode()

@@ -267,3 +267,12 @@ def test_list_total_is_not_shared_between_filters(client):
     ArticleFactory(source_name="路透社")
     assert client.get("/", {"source": "新华社", "page": 2}).status_code == 200
     assert client.get("/", {"source": "路透社", "page": 2}).status_code == 404
+
+
+def test_feeds_are_served_from_the_page_cache(client, django_assert_num_queries):
+    """A feed fetched twice by anonymous readers runs no query the second time."""
+    ArticleFactory(title="订阅里的新闻")
+    first = client.get("/feeds/rss/")
+    with django_assert_num_queries(0):
+        second = client.get("/feeds/rss/")
+    assert second.content == first.content and "订阅里的新闻" in second.content.decode()
