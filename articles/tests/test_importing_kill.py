@@ -1,0 +1,100 @@
+"""Killing an import with SIGKILL at random moments never leaves half an article."""
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import import_bench  # noqa: E402
+
+POSTS = 2000
+KILLS = 10
+
+pytestmark = pytest.mark.slow
+
+
+def manage(db, *args, **popen):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
+           "DJANGO_SECRET_KEY": "kill-test-" + "x" * 40}
+    command = [sys.executable, "manage.py", *args]
+    if popen:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def snapshot(db):
+    """source key -> (title, body length, categories, tags, head image URL) for every stored article."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            """SELECT a.source_key, a.title, length(a.body),
+                      (SELECT count(*) FROM articles_article_categories c WHERE c.article_id = a.id),
+                      (SELECT count(*) FROM articles_taggedarticle t WHERE t.content_object_id = a.id),
+                      (SELECT i.source_url FROM articles_image i WHERE i.id = a.head_image_id)
+               FROM articles_article a"""
+        ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("posts")
+    import_bench.generate(POSTS, folder)
+    return folder
+
+
+def test_sigkill_at_random_points_leaves_whole_articles_only(tmp_path, posts):
+    """Ten SIGKILLs during a 2,000-file import leave only complete articles; a re-run adds exactly the rest."""
+    reference_db = tmp_path / "reference.sqlite3"
+    assert manage(reference_db, "migrate", "-v", "0").returncode == 0
+    assert manage(reference_db, "import_seeds", str(posts), "-v", "0").returncode == 0
+    reference = snapshot(reference_db)
+    assert len(reference) == POSTS
+
+    db = tmp_path / "killed.sqlite3"
+    assert manage(db, "migrate", "-v", "0").returncode == 0
+    rng = random.Random(20261127)
+    survived = []
+    for _ in range(KILLS):
+        process = manage(db, "import_seeds", str(posts), "-v", "0", popen=True)
+        time.sleep(rng.uniform(0.3, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for child in _orphans():  # the parser workers die with their parent's pipe; make sure
+            os.kill(child, signal.SIGKILL)
+        stored = snapshot(db)
+        for key, values in stored.items():
+            assert values == reference[key], f"{key} is incomplete after a kill: {values} != {reference[key]}"
+        survived.append(len(stored))
+    assert 0 < survived[-1] < POSTS, f"kills did not land during the import: {survived}"
+    print("articles after each kill:", survived)
+
+    before = len(snapshot(db))
+    result = manage(db, "import_seeds", str(posts), "-v", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"created {POSTS - before}," in result.stdout
+    assert snapshot(db) == reference
+
+
+def _orphans():
+    """Parser processes left by a killed import (children re-parented to init)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        ppid = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "")
+        if ppid == "1" and any(part.endswith(b"import_seeds") for part in cmdline):
+            found.append(int(pid))
+    return found
