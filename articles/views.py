@@ -176,13 +176,13 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         context = {"categories": categories, "tags": tags, "reading_minutes": reading_minutes(article.search_text)}
         if categories:
             siblings = published.in_category(categories[0]).only("pk", "slug", "title", "published_at")
+            # The plain range condition lets the date index bound the walk; the OR breaks ties.
+            moment = article.published_at
             context["previous"] = siblings.filter(
-                Q(published_at__lt=article.published_at)
-                | Q(published_at=article.published_at, pk__lt=article.pk)
+                Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
             ).order_by("-published_at", "-pk").first()
             context["next"] = siblings.filter(
-                Q(published_at__gt=article.published_at)
-                | Q(published_at=article.published_at, pk__gt=article.pk)
+                Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
             ).order_by("published_at", "pk").first()
         if categories or tags:
             context["related"] = list(related_articles(article, categories, tags))
