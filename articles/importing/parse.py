@@ -188,18 +188,14 @@ def split(text, warnings):
     """Return ``(front_matter_text, body, format)``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     stripped = text.lstrip("\n \t")
-    if _YAML_OPEN.match(stripped):
-        rest = stripped[_YAML_OPEN.match(stripped).end() :]
-        close = _YAML_CLOSE.search(rest)
-        if not close:
-            raise PostError("front matter opened with --- is never closed")
-        return rest[: close.start()], rest[close.end() :], "yaml"
-    if _TOML_OPEN.match(stripped):
-        rest = stripped[_TOML_OPEN.match(stripped).end() :]
-        close = _TOML_CLOSE.search(rest)
-        if not close:
-            raise PostError("front matter opened with +++ is never closed")
-        return rest[: close.start()], rest[close.end() :], "toml"
+    for opener, closer, marker, fmt in ((_YAML_OPEN, _YAML_CLOSE, "---", "yaml"), (_TOML_OPEN, _TOML_CLOSE, "+++", "toml")):
+        opened = opener.match(stripped)
+        if opened:
+            rest = stripped[opened.end() :]
+            close = closer.search(rest)
+            if not close:
+                raise PostError(f"front matter opened with {marker} is never closed")
+            return rest[: close.start()], rest[close.end() :], fmt
     if stripped.startswith("{"):
         try:
             _, end = json.JSONDecoder().raw_decode(stripped)
