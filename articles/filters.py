@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Category, TaggedArticle
@@ -35,7 +36,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(pk__in=TaggedArticle.objects.filter(tag__slug=value).values("content_object_id"))
+        tagged = TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag__slug=value)
+        return queryset.filter(Exists(tagged))
 
     def filter_category(self, queryset, name, value):
         return queryset.in_category(value) if value else queryset

@@ -203,7 +203,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("thumbnail", "head_image").prefetch_related("categories", "tags")
 
     def tagged(self, tag):
-        return self.filter(pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object_id"))
+        """Articles with ``tag``: a correlated EXISTS, so lists walk the date index and stop early."""
+        return self.filter(Exists(TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag=tag)))
 
     def unique_slug(self, base, exclude_pk=None):
         """``base``, or ``base-2``, ``base-3``… whichever no other article uses."""
@@ -313,7 +314,7 @@ class Article(models.Model):
     source_key = models.CharField(
         _("source key"), max_length=200, unique=True, null=True, blank=True, editable=False
     )
-    content_hash = models.CharField(_("content hash"), max_length=64, blank=True, editable=False)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True, editable=False, db_index=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
     edited_since_import = models.BooleanField(
         _("edited since import"),

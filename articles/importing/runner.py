@@ -74,57 +74,96 @@ def find_files(paths, patterns=DEFAULT_PATTERNS):
 
 
 # Set in each worker process (and in-process) by _init_worker.
-_known_hashes = frozenset()
 _options = None
 
 
-def _init_worker(known_hashes, options):
-    global _known_hashes, _options
-    _known_hashes, _options = known_hashes, options
+def _init_worker(options):
+    global _options
+    _options = options
 
 
-def prepare(path):
-    """Read, parse and normalize one file: ``(path, Post | None, error, hash)``. No database."""
+def read(path, max_bytes):
+    """The bytes and modification time of a post file; files over ``max_bytes`` are refused unread."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise PostError(f"the file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1), os.path.getmtime(path)
+
+
+def prepare(item):
+    """Parse and normalize one file's bytes: ``(path, Post | None, error)``. No database."""
+    path, raw, mtime = item
     try:
-        size = os.path.getsize(path)
-        if size > _options.max_bytes:
-            raise PostError(f"the file is {size:,} bytes, over the limit of {_options.max_bytes:,} (--max-bytes)")
-        with open(path, "rb") as handle:
-            raw = handle.read(_options.max_bytes + 1)
-        digest = content_hash(raw, _options.body_format)
-        if digest in _known_hashes:
-            return path, None, "", digest
-        post = normalize(parse(path, raw), body_format=_options.body_format, mtime=os.path.getmtime(path))
-        return path, post, "", digest
+        return path, normalize(parse(path, raw), body_format=_options.body_format, mtime=mtime), ""
     except PostError as exc:
-        return path, None, str(exc), ""
-    except OSError as exc:
-        return path, None, f"cannot read the file: {exc.strerror or exc}", ""
+        return path, None, str(exc)
     except Exception as exc:  # a bug must not stop the import of the other files
-        return path, None, f"unexpected {type(exc).__name__}: {exc}", ""
+        return path, None, f"unexpected {type(exc).__name__}: {exc}"
 
 
-def _prepared(paths, known, options):
-    workers = options.workers
-    if workers <= 1:
-        _init_worker(known, options)
-        yield from map(prepare, paths)
+def _batches(paths, size):
+    batch = []
+    for path in paths:
+        batch.append(path)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Batch:
+    """One batch of files: read and hashed here, unchanged ones found with one query, the rest parsed."""
+
+    def __init__(self, paths, options, known, pool):
+        self.paths, self.done, todo, digests = paths, {}, [], {}
+        for path in paths:
+            try:
+                raw, mtime = read(path, options.max_bytes)
+            except PostError as exc:
+                self.done[path] = (None, str(exc), None)
+            except OSError as exc:
+                self.done[path] = (None, f"cannot read the file: {exc.strerror or exc}", None)
+            else:
+                digests[path] = content_hash(raw, options.body_format)
+                todo.append((path, raw, mtime))
+        unchanged = dict(known.filter(content_hash__in=set(digests.values())).values_list("content_hash", "pk"))
+        for path, digest in digests.items():
+            if digest in unchanged:
+                self.done[path] = (None, "", unchanged[digest])
+        todo = [item for item in todo if item[0] not in self.done]
+        self.job = pool.map_async(prepare, todo, chunksize=8) if pool else None
+        self.results = None if pool else list(map(prepare, todo))
+
+    def __iter__(self):
+        for path, post, error in self.job.get() if self.job else self.results:
+            self.done[path] = (post, error, None)
+        for path in self.paths:
+            yield (path, *self.done[path])
+
+
+def _prepared(paths, options, known):
+    """``(path, Post | None, error, id of the unchanged article)`` for each file, in order.
+
+    Parser processes work on the next batch while this process writes the
+    current one; memory holds two batches at most, whatever the number of files.
+    """
+    if options.workers <= 1:
+        _init_worker(options)
+        for batch in _batches(paths, BATCH):
+            yield from _Batch(batch, options, known, None)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(known, options)) as pool:
+    with context.Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
         pending = None
-        batch = []
-        for path in paths:
-            batch.append(path)
-            if len(batch) == BATCH:
-                job, batch = pool.map_async(prepare, batch, chunksize=8), []
-                if pending is not None:
-                    yield from pending.get()
-                pending = job
+        for batch in _batches(paths, BATCH):
+            current = _Batch(batch, options, known, pool)
+            if pending is not None:
+                yield from pending
+            pending = current
         if pending is not None:
-            yield from pending.get()
-        if batch:
-            yield from pool.map(prepare, batch, chunksize=8)
+            yield from pending
 
 
 def import_paths(options, *, fetcher=None, on_record=None):
@@ -139,10 +178,9 @@ def import_paths(options, *, fetcher=None, on_record=None):
     if options.workers == 0:
         options.workers = min(os.cpu_count() or 1, 4) if len(first) == BATCH else 1
 
-    known = Article.objects.exclude(content_hash="")
+    known = Article.objects.all()
     if options.overwrite:  # edited articles are restored from their file even when it is unchanged
         known = known.exclude(edited_since_import=True)
-    hash_to_id = dict(known.values_list("content_hash", "pk"))
     writer = ArticleWriter(
         status=options.status, overwrite=options.overwrite, dry_run=options.dry_run, fetcher=fetcher
     )
@@ -157,10 +195,10 @@ def import_paths(options, *, fetcher=None, on_record=None):
         yield from first
         yield from paths
 
-    for path, post, error, digest in _prepared(chain(), frozenset(hash_to_id), options):
+    for path, post, error, unchanged_id in _prepared(chain(), options, known):
         record = FileRecord(path=path, outcome=FAILED, error=error)
-        if post is None and not error:
-            record.outcome, record.article_id = UNCHANGED, hash_to_id.get(digest)
+        if unchanged_id is not None:
+            record.outcome, record.article_id = UNCHANGED, unchanged_id
         elif post is not None:
             record.warnings = list(post.warnings)
             try:

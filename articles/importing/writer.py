@@ -11,6 +11,7 @@ from .errors import PostError
 from .normalize import Post
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
+CACHE_LIMIT = 10_000
 
 
 class ArticleWriter:
@@ -29,15 +30,19 @@ class ArticleWriter:
         self._images = {}
         self._tags = {}
         self._pending = {}
-        self._keys_seen = {}
+        self.started = timezone.now()
 
     def write(self, post: Post):
         """Return ``(outcome, article_id, warnings)`` for one post."""
         warnings = []
         existing = self._find(post.source_key, post.path)
-        first_path, first_hash = self._keys_seen.setdefault(post.source_key, (post.path, post.content_hash))
-        if first_hash != post.content_hash:  # identical copies are fine, different posts are not
-            raise PostError(f"source key {post.source_key!r} is already used by {first_path} in this import")
+        if (
+            existing
+            and existing.imported_at
+            and existing.imported_at >= self.started
+            and existing.content_hash != post.content_hash
+        ):  # identical copies are fine, two different posts under one key are not
+            raise PostError(f"source key {post.source_key!r} is already used by {existing.source_file} in this import")
         if existing and existing.content_hash == post.content_hash and not (
             self.overwrite and existing.edited_since_import
         ):
@@ -67,6 +72,8 @@ class ArticleWriter:
             self._pending.clear()
             raise
         for cache, key, value in self._pending.values():
+            if len(cache) >= CACHE_LIMIT:  # memory stays flat however many files come
+                cache.clear()
             cache[key] = value
         self._pending.clear()
         return (UPDATED if existing else CREATED), article.pk, warnings
@@ -130,7 +137,8 @@ class ArticleWriter:
             match |= Q(pk=int(pk), source_key__isnull=True)
         elif prefix == "sha1":
             match |= Q(source_file=path[-500:], source_key__startswith="sha1:")
-        found = list(Article.objects.filter(match).only("pk", "source_key", "content_hash", "edited_since_import")[:5])
+        fields = ("pk", "source_key", "content_hash", "edited_since_import", "imported_at", "source_file")
+        found = list(Article.objects.filter(match).only(*fields)[:5])
         return next((a for a in found if a.source_key == source_key), found[0] if found else None)
 
     def _category_id(self, names):

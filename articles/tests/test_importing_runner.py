@@ -553,10 +553,10 @@ def test_automatic_workers_for_large_imports(tmp_path, monkeypatch):
         write_post(tmp_path, f"p{i:03d}.md", f"文章{i}")
     original = runner.prepare
 
-    def prepare(path):
-        path, post, error, digest = original(path)
+    def prepare(item):
+        path, post, error = original(item)
         post.warnings.append(f"pid {os.getpid()}")
-        return path, post, error, digest
+        return path, post, error
 
     prepare.__module__, prepare.__qualname__ = original.__module__, original.__qualname__
     monkeypatch.setattr(runner, "prepare", prepare)
