@@ -136,15 +136,14 @@ class _Batch:
         self.job = pool.map_async(prepare, todo, chunksize=8) if pool else None
         self.results = None if pool else list(map(prepare, todo))
 
-    def __iter__(self):
+    def items(self):
         for path, post, error in self.job.get() if self.job else self.results:
             self.done[path] = (post, error, None)
-        for path in self.paths:
-            yield (path, *self.done[path])
+        return [(path, *self.done[path]) for path in self.paths]
 
 
 def _prepared(paths, options, known):
-    """``(path, Post | None, error, id of the unchanged article)`` for each file, in order.
+    """Batches of ``(path, Post | None, error, id of the unchanged article)``, files in order.
 
     Parser processes work on the next batch while this process writes the
     current one; memory holds two batches at most, whatever the number of files.
@@ -152,7 +151,7 @@ def _prepared(paths, options, known):
     if options.workers <= 1:
         _init_worker(options)
         for batch in _batches(paths, BATCH):
-            yield from _Batch(batch, options, known, None)
+            yield _Batch(batch, options, known, None).items()
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
@@ -160,10 +159,10 @@ def _prepared(paths, options, known):
         for batch in _batches(paths, BATCH):
             current = _Batch(batch, options, known, pool)
             if pending is not None:
-                yield from pending
+                yield pending.items()
             pending = current
         if pending is not None:
-            yield from pending
+            yield pending.items()
 
 
 def import_paths(options, *, fetcher=None, on_record=None):
@@ -195,32 +194,39 @@ def import_paths(options, *, fetcher=None, on_record=None):
         yield from first
         yield from paths
 
-    for path, post, error, unchanged_id in _prepared(chain(), options, known):
-        record = FileRecord(path=path, outcome=FAILED, error=error)
-        if unchanged_id is not None:
-            record.outcome, record.article_id = UNCHANGED, unchanged_id
-        elif post is not None:
-            record.warnings = list(post.warnings)
-            try:
-                record.outcome, record.article_id, more = writer.write(post)
-                record.warnings += more
-            except Exception as exc:
-                record.outcome, record.error = FAILED, _describe(exc)
-        report.counts[record.outcome] += 1
-        if record.outcome == FAILED:
-            report.failures.append(record)
-        record.warnings = list(dict.fromkeys(record.warnings))
-        if on_record:
-            on_record(record)
-        if run is not None:
-            buffer.append(record)
-            if len(buffer) >= 500:
-                _save_records(run, buffer)
+    for batch in _prepared(chain(), options, known):
+        writer.prefetch([post for _path, post, _error, _id in batch if post is not None])
+        for path, post, error, unchanged_id in batch:
+            _import_one(path, post, error, unchanged_id, writer, report, on_record, run, buffer)
 
     if run is not None:
         _save_records(run, buffer)
         ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **report.counts)
     return report
+
+
+def _import_one(path, post, error, unchanged_id, writer, report, on_record, run, buffer):
+    """Store one prepared file and record its outcome."""
+    record = FileRecord(path=path, outcome=FAILED, error=error)
+    if unchanged_id is not None:
+        record.outcome, record.article_id = UNCHANGED, unchanged_id
+    elif post is not None:
+        record.warnings = list(post.warnings)
+        try:
+            record.outcome, record.article_id, more = writer.write(post)
+            record.warnings += more
+        except Exception as exc:
+            record.outcome, record.error = FAILED, _describe(exc)
+    report.counts[record.outcome] += 1
+    if record.outcome == FAILED:
+        report.failures.append(record)
+    record.warnings = list(dict.fromkeys(record.warnings))
+    if on_record:
+        on_record(record)
+    if run is not None:
+        buffer.append(record)
+        if len(buffer) >= 500:
+            _save_records(run, buffer)
 
 
 def _describe(exc):

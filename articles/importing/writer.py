@@ -12,6 +12,7 @@ from .normalize import Post
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 CACHE_LIMIT = 10_000
+FOUND_FIELDS = ("pk", "source_key", "content_hash", "edited_since_import", "imported_at", "source_file")
 
 
 class ArticleWriter:
@@ -30,12 +31,34 @@ class ArticleWriter:
         self._images = {}
         self._tags = {}
         self._pending = {}
+        self._batch = None
         self.started = timezone.now()
+
+    def prefetch(self, posts):
+        """Look up a batch's stored articles and images in two queries instead of two per post."""
+        keys = {post.source_key for post in posts}
+        paths = {post.path[-500:] for post in posts if post.source_key.startswith("sha1:")}
+        match = Q(source_key__in=keys) | Q(source_file__in=paths, source_key__startswith="sha1:")
+        self._batch = {"keys": keys, "by_key": {}, "by_file": {}}
+        for article in Article.objects.filter(match).only(*FOUND_FIELDS):
+            if article.source_key in keys:
+                self._batch["by_key"][article.source_key] = article
+            else:
+                self._batch["by_file"][article.source_file] = article
+        urls = {url for post in posts for url in (post.head_image_url, post.thumbnail_url) if url}
+        for url, pk in Image.objects.filter(source_url__in=urls - self._images.keys()).values_list("source_url", "pk"):
+            self._images[url] = pk  # committed rows: safe to cache
+
+    def _lookup(self, post):
+        batch = self._batch
+        if batch is None or post.source_key not in batch["keys"] or post.source_key.startswith("article:"):
+            return self._find(post.source_key, post.path)
+        return batch["by_key"].get(post.source_key) or batch["by_file"].get(post.path[-500:])
 
     def write(self, post: Post):
         """Return ``(outcome, article_id, warnings)`` for one post."""
         warnings = []
-        existing = self._find(post.source_key, post.path)
+        existing = self._lookup(post)
         if (
             existing
             and existing.imported_at
@@ -76,6 +99,8 @@ class ArticleWriter:
                 cache.clear()
             cache[key] = value
         self._pending.clear()
+        if self._batch is not None:  # a later post of the batch with this key must see this article
+            self._batch["by_key"][post.source_key] = article
         return (UPDATED if existing else CREATED), article.pk, warnings
 
     def _save(self, post, images, existing, check_slug):
@@ -137,8 +162,7 @@ class ArticleWriter:
             match |= Q(pk=int(pk), source_key__isnull=True)
         elif prefix == "sha1":
             match |= Q(source_file=path[-500:], source_key__startswith="sha1:")
-        fields = ("pk", "source_key", "content_hash", "edited_since_import", "imported_at", "source_file")
-        found = list(Article.objects.filter(match).only(*fields)[:5])
+        found = list(Article.objects.filter(match).only(*FOUND_FIELDS)[:5])
         return next((a for a in found if a.source_key == source_key), found[0] if found else None)
 
     def _category_id(self, names):
