@@ -47,6 +47,12 @@ def server(settings):
         ("http://[::1]/a.png", ["private or local"]),
         ("http://[::ffff:127.0.0.1]/a.png", ["private or local", "127.0.0.1"]),
         ("http://0.0.0.0/a.png", ["private or local"]),
+        ("http://2130706433/a.png", ["private or local", "127.0.0.1"]),
+        ("http://0x7f.0.0.1/a.png", ["private or local", "127.0.0.1"]),
+        ("http://0177.0.0.1/a.png", ["private or local", "127.0.0.1"]),
+        ("http://127.1/a.png", ["private or local", "127.0.0.1"]),
+        ("http://[fd00::1]/a.png", ["private or local"]),
+        ("http://100.64.0.1/a.png", ["private or local"]),
     ],
 )
 def test_check_url_refuses_non_http_and_local_addresses(settings, url, words):
@@ -111,6 +117,14 @@ def test_redirect_to_another_scheme_refused(server):
     warnings = []
     assert ImageFetcher().fetch(server.url("/to-file.png"), warnings) is None
     assert "http" in warnings[0]
+
+
+def test_redirect_to_a_private_address_is_checked_again(server):
+    """Every hop is checked: an allowed host redirecting to a private address is refused."""
+    server.routes["/to-private.png"] = redirect("http://10.0.0.1/secret.png")
+    warnings = []
+    assert ImageFetcher().fetch(server.url("/to-private.png"), warnings) is None
+    assert "private or local" in warnings[0] and "10.0.0.1" in warnings[0]
 
 
 def test_stalled_download_gives_up_with_warning(server):
