@@ -5,6 +5,7 @@ import multiprocessing
 import os
 from dataclasses import asdict, dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 
 from ..models import Article, ImportRecord, ImportRun
@@ -16,6 +17,7 @@ from .writer import CREATED, FAILED, SKIPPED, UNCHANGED, UPDATED, ArticleWriter
 DEFAULT_PATTERNS = ("*.md", "*.markdown", "*.html", "*.txt")
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED)
 BATCH = 128
+ANALYZE_AFTER = 1000
 
 
 class UsageError(ValueError):
@@ -202,7 +204,21 @@ def import_paths(options, *, fetcher=None, on_record=None):
     if run is not None:
         _save_records(run, buffer)
         ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **report.counts)
+    if report.counts[CREATED] + report.counts[UPDATED] >= ANALYZE_AFTER:
+        _refresh_statistics()
     return report
+
+
+def _refresh_statistics():
+    """After a large import, give the query planner fresh statistics rather than wait for autovacuum.
+
+    Without them PostgreSQL planned list pages of a freshly imported 100,000
+    articles at 4 to 30 requests per second instead of hundreds.
+    """
+    tables = [Article._meta.db_table, Article.categories.through._meta.db_table, "articles_taggedarticle"]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _import_one(path, post, error, unchanged_id, writer, report, on_record, run, buffer):
