@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .test_e2e import browser, page  # noqa: F401 - fixtures
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HOOK = """

@@ -3,7 +3,6 @@
 import datetime as dt
 import shutil
 import zoneinfo
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import os
 import time
-from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage

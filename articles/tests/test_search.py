@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
