@@ -144,7 +144,12 @@ class ImageAdminForm(forms.ModelForm):
         model = Image
         fields = ["file", "source_url", "alt_text", "caption", "credit"]
 
+    request = None  # set by ImageAdmin.get_form
+
     def clean_file(self):
+        refused = getattr(self.request, "refused_uploads", {}).get("file")
+        if refused:
+            raise forms.ValidationError(refused)
         upload = self.cleaned_data.get("file")
         if upload and upload is not getattr(self.instance, "file", None) and hasattr(upload, "content_type"):
             self.instance.sha256 = validate_upload(upload, exclude_pk=self.instance.pk)
@@ -158,6 +163,10 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit", "source_url"]
     readonly_fields = ["large_preview", "dimensions"]
     fields = ["file", "source_url", "large_preview", "dimensions", "alt_text", "caption", "credit"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
 
     @admin.display(description=_("preview"))
     def preview(self, obj):

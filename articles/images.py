@@ -46,6 +46,27 @@ def inspect_image(stream, max_pixels=None):
     return fmt, width, height
 
 
+# Markup that makes a "picture" also a page or a script when served or sniffed as such.
+POLYGLOT_MARKERS = (b"<script", b"<html", b"<!doctype", b"<svg", b"<iframe", b"<?php", b"<body", b"javascript:")
+
+
+def refuse_polyglot(stream):
+    """Refuse a picture that also carries HTML or script (a polyglot)."""
+    stream.seek(0)
+    tail = b""
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        window = (tail + chunk).lower()
+        for marker in POLYGLOT_MARKERS:
+            if marker in window:
+                stream.seek(0)
+                raise ValidationError(
+                    _("The picture also contains web page or script code (%(marker)s); it is refused.")
+                    % {"marker": marker.decode()}
+                )
+        tail = window[-16:]
+    stream.seek(0)
+
+
 def sha256_of(stream):
     digest = hashlib.sha256()
     stream.seek(0)
@@ -65,6 +86,7 @@ def validate_upload(upload, exclude_pk=None):
             % {"size": upload.size, "max": settings.NEWSROOM_MAX_IMAGE_BYTES}
         )
     inspect_image(upload)
+    refuse_polyglot(upload)
     digest = sha256_of(upload)
     duplicate = Image.objects.filter(sha256=digest).exclude(pk=exclude_pk).first()
     if duplicate:

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from ..images import ALLOWED_FORMATS, inspect_image, sha256_of
+from ..images import ALLOWED_FORMATS, inspect_image, refuse_polyglot, sha256_of
 
 MAX_REDIRECTS = 3
 
@@ -116,6 +116,7 @@ class ImageFetcher:
             if time.monotonic() > deadline:
                 raise FetchRefused(f"took longer than {self.timeout:g} s")
         fmt, width, height = inspect_image(buffer)
+        refuse_polyglot(buffer)
         name = f"images/remote/{sha256_of(buffer)}.{ALLOWED_FORMATS[fmt]}"
         if not default_storage.exists(name):
             name = default_storage.save(name, ContentFile(buffer.getvalue()))

@@ -201,3 +201,46 @@ def test_bulk_publish_shows_at_once_to_readers(editor_client):
     assert "刚刚发布的" not in reader.get("/").content.decode()
     editor_client.post(reverse("admin:articles_article_changelist"), {"action": "publish", "_selected_action": [draft.pk]})
     assert "刚刚发布的" in reader.get("/").content.decode()
+
+
+def gif_frames(count, size):
+    from PIL import Image as PILImage
+
+    buffer = __import__("io").BytesIO()
+    frames = [PILImage.new("RGB", (size, size), (n * 6 % 256, 255 - n * 6 % 256, 128)) for n in range(count)]
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
+def test_oversized_upload_is_refused_while_it_arrives(editor_client, settings):
+    """A file over the size limit gets a clear form error, quickly, and is not stored."""
+    import time
+
+    settings.NEWSROOM_MAX_IMAGE_BYTES = 1024 * 1024
+    huge = png_bytes(20, 20) + b"\0" * (30 * 1024 * 1024)
+    started = time.monotonic()
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": SimpleUploadedFile("big.png", huge)})
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    assert "too large" in response.context["adminform"].form.errors["file"][0].lower() or "过大" in response.context["adminform"].form.errors["file"][0]
+    assert not Image.objects.exists()
+
+
+def test_animation_frames_count_towards_the_pixel_limit(editor_client, settings):
+    """An animated GIF whose frames together exceed the pixel limit is refused."""
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 100 * 100 * 10
+    data = gif_frames(40, 100)  # 40 frames of 100x100: 400,000 pixels
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": SimpleUploadedFile("anim.gif", data)})
+    assert response.status_code == 200
+    assert "40" in response.context["adminform"].form.errors["file"][0]
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("payload", [b"<script>alert(1)</script>", b"<html><body>hi</body></html>", b"<?php echo 1; ?>"])
+def test_polyglot_picture_is_refused(editor_client, payload):
+    """A real picture that also carries HTML or script is refused."""
+    data = png_bytes(30, 30) + payload
+    response = editor_client.post(reverse("admin:articles_image_add"), {"file": SimpleUploadedFile("poly.png", data)})
+    assert response.status_code == 200
+    assert "script" in response.context["adminform"].form.errors["file"][0] or "代码" in response.context["adminform"].form.errors["file"][0]
+    assert not Image.objects.exists()
