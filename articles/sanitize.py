@@ -162,13 +162,28 @@ def _cleaner():
     return _local.cleaner
 
 _EMPTY_WRAPPERS = re.compile(r"<(div|span|p)>(\s|&nbsp;|\u00a0|\u3000)*</\1>")
+_MAX_PASSES = 4
 
 
-def clean_html(value):
-    """Return ``value`` reduced to the allowed HTML. Safe to store and to mark safe."""
+def _clean_once(value):
     cleaned = _cleaner().clean(value or "")
     # Spacer paragraphs and emptied wrappers only add blank space.
     previous = None
     while previous != cleaned:
         previous, cleaned = cleaned, _EMPTY_WRAPPERS.sub("", cleaned)
     return cleaned.strip()
+
+
+def clean_html(value):
+    """Return ``value`` reduced to the allowed HTML. Safe to store and to mark safe."""
+    cleaned = _clean_once(value)
+    # The parser can leave a tree that no HTML source produces (a heading or a
+    # list item inside another, an <a> inside an <a>); serialized, it is rebuilt
+    # differently by the next parse, the browser's. Clean the result again until
+    # it stops changing, so what is stored is what a browser builds from it.
+    for _ in range(_MAX_PASSES):
+        if cleaned == value:
+            return cleaned
+        value, cleaned = cleaned, _clean_once(cleaned)
+    # Never seen: markup that keeps mutating is reduced to its text.
+    return bleach.clean(cleaned, tags=set(), strip=True)
