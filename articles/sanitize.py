@@ -75,20 +75,21 @@ def is_safe_url(value):
     return scheme == "" or scheme in ALLOWED_PROTOCOLS
 
 
+_TAG_TOKENS = frozenset({"StartTag", "EmptyTag", "EndTag"})
+
+
 class _DropDangerousContent(Filter):
     """Skip dangerous elements with their content, before bleach sees them."""
 
     def __iter__(self):
         depth = 0
-        for token in super().__iter__():
-            kind, name = token["type"], token.get("name", "")
-            name = name.lower() if isinstance(name, str) else ""
-            if name in DROP_WITH_CONTENT and kind in ("StartTag", "EmptyTag"):
+        for token in self.source:
+            kind = token["type"]
+            if kind in _TAG_TOKENS and str(token.get("name", "")).lower() in DROP_WITH_CONTENT:
                 if kind == "StartTag":
                     depth += 1
-                continue
-            if name in DROP_WITH_CONTENT and kind == "EndTag":
-                depth = max(depth - 1, 0)
+                elif kind == "EndTag":
+                    depth = max(depth - 1, 0)
                 continue
             if depth == 0:
                 yield token
