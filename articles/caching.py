@@ -30,6 +30,18 @@ def content_version():
     return version
 
 
+def freshness():
+    """(content version, five-minute bucket): what every cached thing depends on."""
+    return content_version(), int(time.time() // BUCKET_SECONDS)
+
+
+def fresh_key(prefix, *parts, state=None):
+    """A cache key for ``parts`` that changes with the content version and the bucket."""
+    version, bucket = state or freshness()
+    identity = ":".join(map(str, (version, bucket, *parts)))
+    return prefix + hashlib.sha1(identity.encode()).hexdigest()
+
+
 def bump_content_version(**kwargs):
     """Signal receiver: content changed, so every cached page is out of date."""
     cache.set(VERSION_KEY, time.time(), None)
@@ -42,16 +54,13 @@ def serve_cached(request, respond):
     """
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return respond()
-    version = content_version()
-    bucket = int(time.time() // BUCKET_SECONDS)
-    identity = f"{version}:{bucket}:{get_language()}:{request.get_full_path()}"
-    digest = hashlib.sha1(identity.encode()).hexdigest()
+    version, bucket = state = freshness()
+    key = fresh_key("newsroom:page:", get_language(), request.get_full_path(), state=state)
     # A scheduled article going live changes the page without any save.
-    etag, last_modified = f'"{digest}"', max(int(version), bucket * BUCKET_SECONDS)
+    etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', max(int(version), bucket * BUCKET_SECONDS)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    key = f"newsroom:page:{digest}"
     response = cache.get(key)
     if response is None:
         response = respond()

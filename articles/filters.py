@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +45,3 @@ class ArticleFilter(django_filters.FilterSet):
     def is_active(self):
         return self.is_bound and any(v for k, v in self.data.items() if k != "page")
 
-
-class CategoryChoiceLabels(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return "— " * obj.depth + obj.name
-
-
-ArticleFilter.base_filters["category"].field_class = CategoryChoiceLabels

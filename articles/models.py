@@ -18,9 +18,6 @@ class CategoryQuerySet(models.QuerySet):
         """The category and all its descendants, in one query (by stored path)."""
         return self.filter(Q(pk=category.pk) | Q(path__startswith=category.path + PATH_SEPARATOR))
 
-    def tree_order(self):
-        return self.order_by("path")
-
 
 class Category(models.Model):
     """A node of the category hierarchy; its URL is the path of slugs from the root."""

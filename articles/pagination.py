@@ -1,13 +1,10 @@
 """Pagination that stays fast on page 50 of a 100,000-article archive."""
 
-import hashlib
-import time
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .caching import BUCKET_SECONDS, content_version
+from .caching import BUCKET_SECONDS, fresh_key
 
 
 class ArticlePaginator(Paginator):
@@ -25,9 +22,7 @@ class ArticlePaginator(Paginator):
 
     @cached_property
     def count(self):
-        bucket = int(time.time() // BUCKET_SECONDS)
-        identity = f"{content_version()}:{bucket}:{self.count_key}"
-        key = "newsroom:count:" + hashlib.sha1(identity.encode()).hexdigest()
+        key = fresh_key("newsroom:count:", self.count_key)
         total = cache.get(key)
         if total is None:
             total = super().count

@@ -39,7 +39,6 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
     """Home: the lead story, then the latest articles; the filter form narrows them."""
 
     filterset_class = ArticleFilter
-    template_name = "articles/article_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -158,9 +157,10 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        if self.request.user.is_staff:
-            return Article.objects.with_filing()  # staff preview drafts and scheduled articles
-        return super().get_queryset().with_filing()
+        # Staff preview drafts and scheduled articles. The whole article is
+        # needed here: for_listing() would defer the body and load it again.
+        articles = Article.objects.all() if self.request.user.is_staff else Article.objects.published()
+        return articles.with_filing()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -185,5 +185,5 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
                 Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
             ).order_by("published_at", "pk").first()
         if categories or tags:
-            context["related"] = list(related_articles(article, categories, tags))
+            context["related"] = related_articles(article, categories, tags)
         return super().get_context_data(**context, **kwargs)
