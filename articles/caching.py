@@ -92,21 +92,24 @@ def cached_page(view):
     return wrapper
 
 
-def render_cards(articles, template="includes/article_card.html"):
-    """The HTML of article cards, each rendered once per content version and language.
+def render_cards(articles, terms=(), template="includes/article_card.html"):
+    """The HTML of article cards, each rendered once per content version, language and search terms.
 
     Lists are mostly the same cards in other combinations (home, categories,
     tags, pages); one ``get_many`` fetches them all, and only missing cards
-    are rendered. Any content change bumps the version, so no card is stale.
+    are rendered, from rows loaded just for them when ``articles`` is a
+    ``PageArticles``. Any content change bumps the version, so no card is stale.
     """
-    prefix = f"newsroom:card:{content_version()}:{get_language()}:"
-    keys = {article.pk: f"{prefix}{article.pk}" for article in articles}
+    ids = articles.ids if hasattr(articles, "ids") else [article.pk for article in articles]
+    terms = list(terms or ())
+    highlighted = hashlib.sha1("\n".join(terms).encode()).hexdigest()[:16] if terms else ""
+    prefix = f"newsroom:card:{content_version()}:{get_language()}:{highlighted}:"
+    keys = {pk: f"{prefix}{pk}" for pk in ids}
     found = cache.get_many(keys.values())
-    missing = {}
-    for article in articles:
-        if keys[article.pk] not in found:
-            missing[keys[article.pk]] = render_to_string(template, {"article": article})
+    missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
-        cache.set_many(missing, BUCKET_SECONDS)
-        found.update(missing)
-    return mark_safe("".join(found[keys[article.pk]] for article in articles))  # noqa: S308 - our template
+        rows = articles.load(missing) if hasattr(articles, "load") else [a for a in articles if a.pk in set(missing)]
+        rendered = {keys[a.pk]: render_to_string(template, {"article": a, "terms": terms}) for a in rows}
+        cache.set_many(rendered, BUCKET_SECONDS)
+        found.update(rendered)
+    return mark_safe("".join(found[keys[pk]] for pk in ids if keys[pk] in found))  # noqa: S308 - our template

@@ -45,6 +45,13 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, item):
         return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed generator writes the XML in about a thousand small pieces,
+        # which the server would send as as many packets: join them once.
+        response.content = response.content
+        return response
+
     def get_feed(self, obj, request):
         self.request = request  # enclosures need absolute URLs
         return super().get_feed(obj, request)

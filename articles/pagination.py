@@ -1,5 +1,7 @@
 """Pagination that stays fast on page 50 of a 100,000-article archive."""
 
+from collections.abc import Sequence
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -7,13 +9,45 @@ from django.utils.functional import cached_property
 from .caching import BUCKET_SECONDS, fresh_key
 
 
+class PageArticles(Sequence):
+    """The articles of one page, known by id; rows are loaded only when something reads them.
+
+    Cards come from the card cache by id (see ``caching.render_cards``), so
+    a list whose cards are all cached never builds its article rows. Slices
+    share the rows already loaded.
+    """
+
+    def __init__(self, queryset, ids, loaded=None):
+        self.queryset, self.ids = queryset, ids
+        self._loaded = {} if loaded is None else loaded
+
+    def load(self, ids):
+        """The articles with ``ids``, in that order, fetched in one query at most."""
+        wanted = [pk for pk in ids if pk not in self._loaded]
+        if wanted:
+            self._loaded.update((article.pk, article) for article in self.queryset.filter(pk__in=wanted))
+        return [self._loaded[pk] for pk in ids if pk in self._loaded]
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return PageArticles(self.queryset, self.ids[index], self._loaded)
+        return self.load([self.ids[index]])[0]
+
+    def __iter__(self):
+        return iter(self.load(self.ids))
+
+
 class ArticlePaginator(Paginator):
     """Pages of articles: the total is remembered until content changes, rows are fetched by id.
 
     Counting every matching row is the slowest query of a list; the total
     only changes with content, so it is cached under ``count_key`` (the
-    list's path and filters). A deep page first finds its ids with a narrow
-    query and then loads just those rows, instead of building every skipped row.
+    list's path and filters). A page finds its ids with a narrow query and
+    loads rows only for what it shows uncached, instead of building every
+    skipped row.
     """
 
     def __init__(self, *args, count_key, **kwargs):
@@ -36,5 +70,4 @@ class ArticlePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = list(self.object_list.filter(pk__in=ids))
-        return self._get_page(rows, number, self)
+        return self._get_page(PageArticles(self.object_list, ids), number, self)

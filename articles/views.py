@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
@@ -7,10 +8,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from taggit.models import Tag
 
-from .caching import CachedPageMixin
-from .filters import ArticleFilter
+from .caching import BUCKET_SECONDS, CachedPageMixin, fresh_key
+from .filters import ArticleFilter, category_options
 from .models import Article, Category, TaggedArticle
-from .pagination import ArticlePaginator
+from .pagination import ArticlePaginator, PageArticles
 from .search import terms_of
 from .text import reading_minutes
 
@@ -43,10 +44,7 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_lead"] = context["page_obj"].number == 1 and not self.filterset.is_active
-        context["filter_categories"] = [
-            (pk, "— " * depth + name)
-            for pk, name, depth in Category.objects.order_by("path").values_list("pk", "name", "depth")
-        ]
+        context["category_options"] = category_options(self.filterset.form.data.get("category"))
         return context
 
 
@@ -129,8 +127,8 @@ class SearchView(PublishedArticlesMixin, ListView):
         return super().get_context_data(query=self.query, terms=terms_of(self.query), **kwargs)
 
 
-def related_articles(article, categories, tags, pool=60):
-    """Articles sharing tags or categories with ``article``, those sharing most first.
+def related_ids(article, categories, tags, pool=60):
+    """Ids of articles sharing tags or categories with ``article``, those sharing most first.
 
     Scores only the ``pool`` newest candidates, found by walking the date
     index: the cost stays the same however large the archive grows.
@@ -148,9 +146,33 @@ def related_articles(article, categories, tags, pool=60):
         score[pk] += 2
     for pk in filed.filter(article_id__in=candidates).values_list("article_id", flat=True):
         score[pk] += 1
-    best = sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
-    found = Article.objects.for_listing().in_bulk(best)
-    return [found[pk] for pk in best]
+    return sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
+
+
+def neighbour_ids(article, categories, tags):
+    """``(previous id, next id, related ids)`` of a published article.
+
+    They change only when content does, so they are kept until the content
+    version moves instead of being searched for on every view.
+    """
+    key = fresh_key("newsroom:around:", article.pk)
+    found = cache.get(key)
+    if found is None:
+        previous = following = None
+        if categories:
+            siblings = Article.objects.published().in_category(categories[0]).values_list("pk", flat=True)
+            # The plain range condition lets the date index bound the walk; the OR breaks ties.
+            moment = article.published_at
+            previous = siblings.filter(
+                Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
+            ).order_by("-published_at", "-pk").first()
+            following = siblings.filter(
+                Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
+            ).order_by("published_at", "pk").first()
+        related = related_ids(article, categories, tags) if categories or tags else []
+        found = (previous, following, related)
+        cache.set(key, found, BUCKET_SECONDS)
+    return found
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
@@ -172,18 +194,15 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         article = self.object
         categories = list(article.categories.all())
         tags = list(article.tags.all())
-        published = Article.objects.published()
-        context = {"categories": categories, "tags": tags, "reading_minutes": reading_minutes(article.search_text)}
-        if categories:
-            siblings = published.in_category(categories[0]).only("pk", "slug", "title", "published_at")
-            # The plain range condition lets the date index bound the walk; the OR breaks ties.
-            moment = article.published_at
-            context["previous"] = siblings.filter(
-                Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
-            ).order_by("-published_at", "-pk").first()
-            context["next"] = siblings.filter(
-                Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
-            ).order_by("published_at", "pk").first()
-        if categories or tags:
-            context["related"] = related_articles(article, categories, tags)
+        previous, following, related = neighbour_ids(article, categories, tags)
+        around = PageArticles(Article.objects.published().for_listing(), related)  # cards mostly from the cache
+        links = {linked.pk: linked for linked in around.load([pk for pk in (previous, following) if pk])}
+        context = {
+            "categories": categories,
+            "tags": tags,
+            "reading_minutes": reading_minutes(article.search_text),
+            "related": around,
+            "previous": links.get(previous),
+            "next": links.get(following),
+        }
         return super().get_context_data(**context, **kwargs)

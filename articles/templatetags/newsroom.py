@@ -86,14 +86,13 @@ def picture(image, kind="card", alt="", lead=False):
 
 @register.simple_tag(takes_context=True)
 def article_cards(context, articles, terms=None):
-    """Cards for a list of articles, from the card cache for readers.
+    """Cards for a list of articles, from the card cache for readers (search results highlighted).
 
-    Search results (highlighted) and signed-in staff get freshly rendered cards.
+    Signed-in staff get freshly rendered cards.
     """
-    articles = list(articles)
     request = context.get("request")
-    if terms or (request is not None and request.user.is_authenticated):
+    if request is not None and request.user.is_authenticated:
         return mark_safe(  # noqa: S308 - our template
             "".join(render_to_string("includes/article_card.html", {"article": a, "terms": terms}) for a in articles)
         )
-    return render_cards(articles)
+    return render_cards(articles, terms)

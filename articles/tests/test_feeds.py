@@ -187,3 +187,12 @@ def test_hostile_titles_stay_text_in_feeds(client):
         feed = read_feed(client, url)
         assert feed.entries[0].title == "标题" + hostile
         assert "<script>" not in client.get(url).content.decode()
+
+
+def test_feed_is_handed_to_the_server_in_one_piece(client):
+    """The feed body is one chunk, so the server sends it in a few packets, not one per XML fragment."""
+    for _ in range(3):
+        ArticleFactory()
+    response = client.get("/feeds/rss/")
+    assert response.status_code == 200
+    assert len(list(response)) == 1

@@ -148,6 +148,15 @@ def test_results_are_highlighted(client):
     assert '<p class="excerpt">新一代 <mark>Ai</mark> <mark>芯片</mark>发布。</p>' in page
 
 
+def test_cached_cards_keep_lists_and_searches_apart(client):
+    """A card cached for the home page is not reused for a search (no highlight), nor the reverse."""
+    ArticleFactory(title="火星车着陆成功", body="<p>火星车。</p>")
+    assert "<mark>" not in client.get("/").content.decode()
+    assert "<mark>火星</mark>车着陆成功" in search(client, "火星")
+    assert "<mark>着陆</mark>" in search(client, "着陆")
+    assert "<mark>" not in client.get("/").content.decode()
+
+
 def test_highlighting_never_breaks_escaped_characters(client):
     """Highlighting a term that is also part of an HTML entity ("lt" in "&lt;") keeps the text readable."""
     ArticleFactory(title="Results: 3 < 5", body="<p>x</p>")

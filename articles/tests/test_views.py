@@ -381,6 +381,29 @@ def test_related_score_is_not_inflated_by_unrelated_categories(client):
     assert related.index(shares_two.title) < related.index(shares_one.title)
 
 
+def test_related_articles_follow_a_newly_published_article(client, settings):
+    """An article page viewed before a related article is published lists it once it is."""
+    settings.NEWSROOM_PAGE_CACHE = True
+    article = ArticleFactory(title="主文章", tags=["股市"])
+    assert "新的相关文章" not in section(get_page(client, article.get_absolute_url()), "related")
+    ArticleFactory(title="新的相关文章", tags=["股市"])
+    assert "新的相关文章" in section(get_page(client, article.get_absolute_url()), "related")
+
+
+def test_list_page_with_cached_cards_loads_no_article_rows(client, settings):
+    """A list viewed again takes its cards from the card cache and loads no article rows."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    for _ in range(5):
+        ArticleFactory(tags=["科技"])
+    url = reverse("articles:tag", kwargs={"slug": Tag.objects.get(name="科技").slug})
+    first = get_page(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        again = get_page(client, url)
+    assert again == first and first.count('<article class="card">') == 5
+    row_loads = [q["sql"] for q in queries if '"articles_article"."title"' in q["sql"]]
+    assert row_loads == []
+
+
 def test_article_page_links_previous_and_next_in_its_category(client):
     """Previous/next links go to the neighbours in the same category, skipping other categories and drafts."""
     now = timezone.now()
