@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 LOG_FORMAT=plain
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup serve test bench clean
+.PHONY: run setup serve test audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ serve: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned requirements (needs the PyPI JSON API or OSV).
+audit: $(VENV)/.dev
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

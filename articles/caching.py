@@ -102,8 +102,8 @@ def render_cards(articles, terms=(), template="includes/article_card.html"):
     """
     ids = articles.ids if hasattr(articles, "ids") else [article.pk for article in articles]
     terms = list(terms or ())
-    highlighted = hashlib.sha1("\n".join(terms).encode()).hexdigest()[:16] if terms else ""
-    prefix = f"newsroom:card:{content_version()}:{get_language()}:{highlighted}:"
+    variant = hashlib.sha1("\n".join([template, *terms]).encode()).hexdigest()[:16]
+    prefix = f"newsroom:card:{content_version()}:{get_language()}:{variant}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
     found = cache.get_many(keys.values())
     missing = [pk for pk in ids if keys[pk] not in found]

@@ -50,20 +50,19 @@ class ArticleFilter(django_filters.FilterSet):
         return self.is_bound and any(v for k, v in self.data.items() if k != "page")
 
 
-
 def category_options(selected=None):
     """The filter form's ``<option>`` for every category, indented by depth, ``selected`` marked.
 
-    Built in Python from a list cached until content changes: a template loop
-    over every category cost more than the rest of the home page.
+    Rendered once per content version: a template loop over every category
+    cost more than the rest of the home page.
     """
     key = fresh_key("newsroom:category-options:")
-    choices = cache.get(key)
-    if choices is None:
+    options = cache.get(key)
+    if options is None:
         rows = Category.objects.order_by("path").values_list("pk", "name", "depth")
-        choices = [(str(pk), "— " * depth + name) for pk, name, depth in rows]
-        cache.set(key, choices, BUCKET_SECONDS)
-    chosen = mark_safe(" selected")  # noqa: S308 - a constant
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>', ((pk, chosen if pk == selected else "", label) for pk, label in choices)
-    )
+        labels = ((pk, "— " * depth + name) for pk, name, depth in rows)
+        options = format_html_join("", '<option value="{}">{}</option>', labels)
+        cache.set(key, options, BUCKET_SECONDS)
+    if selected and selected.isdigit():
+        options = options.replace(f'value="{int(selected)}">', f'value="{int(selected)}" selected>', 1)
+    return mark_safe(options)  # noqa: S308 - escaped above; the change adds a constant attribute

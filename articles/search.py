@@ -1,8 +1,8 @@
 """Full-text search behind one function, using each database's own index.
 
 SQLite: an FTS5 table with the trigram tokenizer (kept in step by triggers,
-see migration 0002) finds candidates for terms of three or more characters.
-PostgreSQL: pg_trgm GIN indexes serve the same ``icontains`` filters. Two-
+see migration 0002) finds the articles containing terms of three or more
+characters. PostgreSQL: pg_trgm GIN indexes serve ``icontains`` filters. Two-
 character Chinese terms (no index can serve them) are matched by ``icontains``.
 Chinese has no spaces, so nothing here splits words: a term is whatever the
 reader typed between spaces.
@@ -34,7 +34,12 @@ def search(queryset, query):
         queryset = queryset.filter(
             pk__in=RawSQL("SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [match])
         )
-    for term in terms:
+        # A trigram phrase matches exactly the texts that contain the term (search_text
+        # holds the title too): scanning those texts again would only cost time.
+        terms_left = [term for term in terms if term not in long_terms]
+    else:
+        terms_left = terms
+    for term in terms_left:
         queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
     title_hit = Q()
     for term in terms:

@@ -85,7 +85,7 @@ def picture(image, kind="card", alt="", lead=False):
 
 
 @register.simple_tag(takes_context=True)
-def article_cards(context, articles, terms=None):
+def article_cards(context, articles, terms=None, template="includes/article_card.html"):
     """Cards for a list of articles, from the card cache for readers (search results highlighted).
 
     Signed-in staff get freshly rendered cards.
@@ -93,6 +93,6 @@ def article_cards(context, articles, terms=None):
     request = context.get("request")
     if request is not None and request.user.is_authenticated:
         return mark_safe(  # noqa: S308 - our template
-            "".join(render_to_string("includes/article_card.html", {"article": a, "terms": terms}) for a in articles)
+            "".join(render_to_string(template, {"article": a, "terms": terms}) for a in articles)
         )
-    return render_cards(articles, terms)
+    return render_cards(articles, terms, template)

@@ -568,3 +568,53 @@ def test_automatic_workers_for_large_imports(tmp_path, monkeypatch):
     assert report.counts["created"] == 130
     assert Article.objects.count() == 130
     assert pids and f"pid {os.getpid()}" not in pids
+
+
+def _large_post(path, size):
+    """A post of ``size`` bytes: real front matter, then a body that fills the rest (sparse on disk)."""
+    with open(path, "wb") as handle:
+        handle.write("---\ntitle: '巨大的文件'\n---\n<p>".encode())
+        handle.truncate(size)
+
+
+_BOMB = "---\ntitle: bomb\nlol0: &lol0 lol\n" + "".join(
+    f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 9)}]\n" for n in range(1, 10)
+) + "---\nbody\n"
+
+HOSTILE_FILES = {
+    "alias-bomb.md": (_BOMB.encode(), "alias"),
+    "python-tag.md": (b"---\ntitle: x\nrun: !!python/object/apply:os.system ['true']\n---\nbody\n", "unsupported YAML"),
+    "deep.md": (("---\ntitle: x\ndeep: " + "[" * 10_000 + "]" * 10_000 + "\n---\nbody\n").encode(), "nest"),
+    "binary.md": (bytes(range(256)) * 4096, "binary"),
+    "wrong-encoding.md": (b"---\ntitle: \xff\xfe\xff\n---\nbody\n", "UTF-8"),
+    "50mb.md": (50 * 2**20, "over the limit"),
+    "200mb.md": (200 * 2**20, "over the limit"),
+}
+
+
+def test_hostile_files_are_refused_quickly_in_little_memory_and_the_rest_imports(tmp_path):
+    """Each hostile file (bomb, python tag, deep nesting, binary, bad encoding, 50 and 200 MB) fails fast with its reason."""
+    import time
+    import tracemalloc
+
+    for name, (content, _reason) in HOSTILE_FILES.items():
+        if isinstance(content, int):
+            _large_post(tmp_path / name, content)
+        else:
+            (tmp_path / name).write_bytes(content)
+    write_post(tmp_path, "good.md", "好文章")
+    tracemalloc.start()
+    try:
+        start = time.monotonic()
+        report = import_paths(ImportOptions(paths=[str(tmp_path)]))
+        elapsed = time.monotonic() - start
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert Article.objects.get().title == "好文章"
+    errors = {Path(failure.path).name: failure.error for failure in report.failures}
+    assert set(errors) == set(HOSTILE_FILES)
+    for name, (_content, reason) in HOSTILE_FILES.items():
+        assert reason in errors[name], (name, errors[name])
+    assert elapsed < 1.0, f"{elapsed:.2f} s for all of them"
+    assert peak < 16 * 2**20, f"{peak / 2**20:.1f} MB at the peak"
