@@ -223,7 +223,9 @@ class ArticleQuerySet(models.QuerySet):
         A correlated EXISTS on the (article, category) index, so that a list
         can walk articles newest-first and stop after one page.
         """
-        subtree = Category.objects.subtree(category).values("pk")
+        # The ids as a list, not a subquery: PostgreSQL then knows how many
+        # articles match and walks the date index instead of sorting them all.
+        subtree = list(Category.objects.subtree(category).values_list("pk", flat=True))
         filed = Article.categories.through.objects.filter(article_id=OuterRef("pk"), category_id__in=subtree)
         return self.filter(Exists(filed))
 

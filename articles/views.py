@@ -149,8 +149,8 @@ def related_ids(article, categories, tags, pool=60):
     return sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
 
 
-def neighbour_ids(article, categories, tags):
-    """``(previous id, next id, related ids)`` of a published article.
+def neighbours(article, categories, tags):
+    """``(previous, next, related ids)`` of an article: its neighbours in its first category, and related articles.
 
     They change only when content does, so they are kept until the content
     version moves instead of being searched for on every view.
@@ -160,7 +160,7 @@ def neighbour_ids(article, categories, tags):
     if found is None:
         previous = following = None
         if categories:
-            siblings = Article.objects.published().in_category(categories[0]).values_list("pk", flat=True)
+            siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
             # The plain range condition lets the date index bound the walk; the OR breaks ties.
             moment = article.published_at
             previous = siblings.filter(
@@ -194,15 +194,13 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         article = self.object
         categories = list(article.categories.all())
         tags = list(article.tags.all())
-        previous, following, related = neighbour_ids(article, categories, tags)
-        around = PageArticles(Article.objects.published().for_listing(), related)  # cards mostly from the cache
-        links = {linked.pk: linked for linked in around.load([pk for pk in (previous, following) if pk])}
+        previous, following, related = neighbours(article, categories, tags)
         context = {
             "categories": categories,
             "tags": tags,
             "reading_minutes": reading_minutes(article.search_text),
-            "related": around,
-            "previous": links.get(previous),
-            "next": links.get(following),
+            "related": PageArticles(Article.objects.published().for_listing(), related),  # cards mostly cached
+            "previous": previous,
+            "next": following,
         }
         return super().get_context_data(**context, **kwargs)
