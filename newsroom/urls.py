@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -9,6 +8,7 @@ from django.views.generic import TemplateView
 from articles import feeds
 from articles.caching import cached_page
 from newsroom.health import healthz, livez
+from newsroom.media import serve_media
 from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
@@ -47,5 +47,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads in a local folder (not in object storage); a proxy in front may serve /media/ itself.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"))
