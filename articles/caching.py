@@ -108,7 +108,8 @@ def render_cards(articles, terms=(), template="includes/article_card.html"):
     found = cache.get_many(keys.values())
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
-        rows = articles.load(missing) if hasattr(articles, "load") else [a for a in articles if a.pk in set(missing)]
+        wanted = set(missing)
+        rows = articles.load(missing) if hasattr(articles, "load") else [a for a in articles if a.pk in wanted]
         rendered = {keys[a.pk]: render_to_string(template, {"article": a, "terms": terms}) for a in rows}
         cache.set_many(rendered, BUCKET_SECONDS)
         found.update(rendered)
