@@ -37,6 +37,16 @@ def test_home_lists_published_articles_only(client):
     assert "已发布的新闻" in page and "草稿新闻" not in page
 
 
+def test_home_with_one_article_shows_it_as_the_lead_without_an_empty_list_message(client):
+    """A single published article is the lead story; the page does not also say there are no articles."""
+    ArticleFactory(title="唯一的新闻")
+    page = get_page(client, "/en/")
+    assert 'class="lead"' in page and "唯一的新闻" in page
+    assert "No articles yet." not in page
+    Article.objects.all().delete()
+    assert "No articles yet." in get_page(client, "/en/")
+
+
 def test_home_query_count_does_not_grow_with_articles(client):
     """The home page costs the same number of queries for 3 or 20 articles."""
     def add(n):
