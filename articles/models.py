@@ -8,7 +8,7 @@ from taggit.models import TaggedItemBase
 
 from .images import sha256_of
 from .sanitize import clean_html
-from .text import excerpt_from_html, html_to_text, strip_control, unicode_slug
+from .text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
 
 PATH_SEPARATOR = "/"
 
@@ -179,8 +179,8 @@ class Image(models.Model):
 
 
 def search_text(title, body):
-    """What search looks in: the title and the plain text of the body."""
-    return f"{title}\n{html_to_text(body)}"
+    """What search looks in: the title and the plain text of the body (see ``text.searchable``)."""
+    return searchable(title, html_to_text(body))
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -2,8 +2,9 @@
 
 SQLite: an FTS5 table with the trigram tokenizer (kept in step by triggers,
 see migration 0002) finds the articles containing terms of three or more
-characters. PostgreSQL: pg_trgm GIN indexes serve ``icontains`` filters. Two-
-character Chinese terms (no index can serve them) are matched by ``icontains``.
+characters. PostgreSQL: a pg_trgm GIN index serves ``contains`` filters on
+the lower-cased search text. Two-character terms (no index can serve them)
+are matched by ``contains`` alone.
 Chinese has no spaces, so nothing here splits words: a term is whatever the
 reader typed between spaces.
 """
@@ -40,9 +41,10 @@ def search(queryset, query):
     else:
         terms_left = terms
     for term in terms_left:
-        # search_text holds the title too. One condition on one indexed expression
-        # lets PostgreSQL use its trigram index; with an OR it read every row.
-        queryset = queryset.filter(search_text__icontains=term)
+        # search_text holds the title too, lower-cased. One plain LIKE on one
+        # indexed column lets PostgreSQL use its trigram index and re-check its
+        # candidates cheaply; with an OR it read every row.
+        queryset = queryset.filter(search_text__contains=term.lower())
     title_hit = Q()
     for term in terms:
         title_hit &= Q(title__icontains=term)

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from ..models import Article, Category, Image
 from ..sanitize import clean_html
-from ..text import excerpt_from_html, html_to_text, strip_control, truncate_text, unicode_slug
+from ..text import excerpt_from_html, html_to_text, searchable, strip_control, truncate_text, unicode_slug
 from .errors import PostError
 from .parse import RawPost
 
@@ -127,7 +127,7 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
         title=title,
         slug=slug,
         body=body_html,
-        search_text=f"{title}\n{text}",
+        search_text=searchable(title, text),
         excerpt=excerpt,
         author=author,
         source_name=source_name,

@@ -148,6 +148,14 @@ def test_results_are_highlighted(client):
     assert '<p class="excerpt">新一代 <mark>Ai</mark> <mark>芯片</mark>发布。</p>' in page
 
 
+@pytest.mark.parametrize("query", ["linux", "LINUX", "LiNuX 内核"])
+def test_english_terms_match_in_any_case(client, query):
+    """Latin-script terms match titles and bodies whatever the case of the query or the text."""
+    ArticleFactory(title="Linux 内核发布", body="<p>新版 LINUX 内核。</p>")
+    ArticleFactory(title="无关", body="<p>Windows.</p>")
+    assert found(search(client, query)) == ["Linux 内核发布"]
+
+
 def test_cached_cards_keep_lists_and_searches_apart(client):
     """A card cached for the home page is not reused for a search (no highlight), nor the reverse."""
     ArticleFactory(title="火星车着陆成功", body="<p>火星车。</p>")
