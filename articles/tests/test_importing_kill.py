@@ -6,10 +6,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from .image_server import png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -21,9 +25,9 @@ KILLS = 10
 pytestmark = pytest.mark.slow
 
 
-def manage(db, *args, **popen):
+def manage(db, *args, extra_env=None, **popen):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
-           "DJANGO_SECRET_KEY": "kill-test-" + "x" * 40}
+           "DJANGO_SECRET_KEY": "kill-test-" + "x" * 40, **(extra_env or {})}
     command = [sys.executable, "manage.py", *args]
     if popen:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -98,3 +102,78 @@ def _orphans():
         if ppid == "1" and any(part.endswith(b"import_seeds") for part in cmdline):
             found.append(int(pid))
     return found
+
+
+IMAGE_POSTS = 2000
+IMAGE_KILLS = 5
+
+
+class _Pictures(BaseHTTPRequestHandler):
+    """/img/<n>.png: a different small PNG for every n."""
+
+    def do_GET(self):
+        n = int(self.path.rsplit("/", 1)[-1].removesuffix(".png"))
+        body = png_bytes(8 + n % 50, 8 + n // 50)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def media_state(db, media):
+    """(articles whose head image is missing or has no file on disk, files on disk, files the database names)."""
+    with sqlite3.connect(db) as conn:
+        named = {row[0] for row in conn.execute("SELECT file FROM articles_image WHERE file != ''")}
+        broken = conn.execute(
+            """SELECT count(*) FROM articles_article a LEFT JOIN articles_image i ON i.id = a.head_image_id
+               WHERE i.id IS NULL OR i.file = ''"""
+        ).fetchone()[0]
+    on_disk = {str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()}
+    broken += len(named - on_disk)
+    return broken, on_disk, named
+
+
+def test_sigkill_during_image_downloads_leaves_no_half_article_nor_orphaned_file(tmp_path):
+    """Kills during an import with --fetch-images leave whole articles; after a re-run every file is used."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(IMAGE_POSTS):
+        (posts / f"picture-{n}.md").write_text(
+            f"---\ntitle: '图片新闻 {n}'\ndate: 2024-01-01 00:{n % 60:02d}:00\ncategories: [图片]\n"
+            f"headimg: http://127.0.0.1:{server.server_port}/img/{n}.png\n---\n<p>正文 {n}</p>\n",
+            encoding="utf-8",
+        )
+    media = tmp_path / "media"
+    env = {"MEDIA_ROOT": str(media), "NEWSROOM_FETCH_ALLOWED_HOSTS": "127.0.0.1"}
+    db = tmp_path / "pictures.sqlite3"
+    try:
+        assert manage(db, "migrate", "-v", "0").returncode == 0
+        rng = random.Random(20261127)
+        stored = []
+        for _ in range(IMAGE_KILLS):
+            process = manage(db, "import_seeds", str(posts), "--fetch-images", "-v", "0", extra_env=env, popen=True)
+            time.sleep(rng.uniform(0.8, 1.6))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            for child in _orphans():
+                os.kill(child, signal.SIGKILL)
+            broken, _on_disk, named = media_state(db, media)
+            assert broken == 0, "an article lost its picture to a kill"
+            stored.append(len(named))
+        assert 0 < stored[-1] < IMAGE_POSTS, f"kills did not land during the downloads: {stored}"
+        print("pictures stored after each kill:", stored)
+
+        result = manage(db, "import_seeds", str(posts), "--fetch-images", "-v", "1", extra_env=env)
+        assert result.returncode == 0, result.stderr[-2000:]
+        broken, on_disk, named = media_state(db, media)
+        assert broken == 0
+        assert on_disk == named, f"orphaned files: {sorted(on_disk - named)[:5]}"
+        assert len(named) == IMAGE_POSTS
+    finally:
+        server.shutdown()
