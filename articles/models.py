@@ -196,7 +196,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("thumbnail", "head_image").defer("body", "search_text")
 
     def with_filing(self):
-        """Whole articles with categories and tags, for pages that show them (feeds, article pages)."""
+        """Whole articles with categories and tags, for feeds (article pages cache theirs, see views.around)."""
         return self.select_related("thumbnail", "head_image").prefetch_related("categories", "tags")
 
     def tagged(self, tag):

@@ -149,28 +149,30 @@ def related_ids(article, categories, tags, pool=60):
     return sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
 
 
-def neighbours(article, categories, tags):
-    """``(previous, next, related ids)`` of an article: its neighbours in its first category, and related articles.
+def around(article):
+    """What an article page shows besides the article: its categories and tags,
+    previous/next in its first category, and the ids of related articles.
 
-    They change only when content does, so they are kept until the content
-    version moves instead of being searched for on every view.
+    All of it changes only when content does, so it is kept until the content
+    version moves instead of being looked up on every view.
     """
     key = fresh_key("newsroom:around:", article.pk)
     found = cache.get(key)
     if found is None:
-        previous = following = None
+        categories, tags = list(article.categories.all()), list(article.tags.all())
+        found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": []}
         if categories:
             siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
             # The plain range condition lets the date index bound the walk; the OR breaks ties.
             moment = article.published_at
-            previous = siblings.filter(
+            found["previous"] = siblings.filter(
                 Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
             ).order_by("-published_at", "-pk").first()
-            following = siblings.filter(
+            found["next"] = siblings.filter(
                 Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
             ).order_by("published_at", "pk").first()
-        related = related_ids(article, categories, tags) if categories or tags else []
-        found = (previous, following, related)
+        if categories or tags:
+            found["related"] = related_ids(article, categories, tags)
         cache.set(key, found, BUCKET_SECONDS)
     return found
 
@@ -181,8 +183,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_queryset(self):
         # Staff preview drafts and scheduled articles. The whole article is
         # needed here: for_listing() would defer the body and load it again.
+        # Categories and tags come with the rest of the page's surroundings, see around().
         articles = Article.objects.all() if self.request.user.is_staff else Article.objects.published()
-        return articles.with_filing()
+        return articles.select_related("thumbnail", "head_image")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -191,16 +194,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        categories = list(article.categories.all())
-        tags = list(article.tags.all())
-        previous, following, related = neighbours(article, categories, tags)
-        context = {
-            "categories": categories,
-            "tags": tags,
-            "reading_minutes": reading_minutes(article.search_text),
-            "related": PageArticles(Article.objects.published().for_listing(), related),  # cards mostly cached
-            "previous": previous,
-            "next": following,
-        }
+        context = dict(around(self.object))
+        context["related"] = PageArticles(Article.objects.published().for_listing(), context["related"])
+        context["reading_minutes"] = reading_minutes(self.object.search_text)
         return super().get_context_data(**context, **kwargs)

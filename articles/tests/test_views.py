@@ -400,6 +400,33 @@ def test_related_articles_follow_a_newly_published_article(client, settings):
     assert "新的相关文章" in section(get_page(client, article.get_absolute_url()), "related")
 
 
+@pytest.mark.parametrize("change", ["add tag", "remove tag", "add category", "rename category"])
+def test_article_page_shows_filing_changes_at_once(client, settings, change):
+    """Tags and categories changed after an article page was viewed show on it at the next view."""
+    settings.NEWSROOM_PAGE_CACHE = True
+    category = Category.objects.create(name="旧分类")
+    article = ArticleFactory(tags=["旧标签"], categories=[category])
+    get_page(client, article.get_absolute_url())
+    if change == "add tag":
+        article.tags.add("新标签")
+        expected, gone = "新标签", None
+    elif change == "remove tag":
+        article.tags.remove("旧标签")
+        expected, gone = None, "旧标签"
+    elif change == "add category":
+        article.categories.add(Category.objects.create(name="新分类"))
+        expected, gone = "新分类", None
+    else:
+        category.name = "改名分类"
+        category.save()
+        expected, gone = "改名分类", "旧分类"
+    page = get_page(client, article.get_absolute_url())
+    if expected:
+        assert expected in page
+    if gone:
+        assert gone not in page
+
+
 def test_list_page_with_cached_cards_loads_no_article_rows(client, settings):
     """A list viewed again takes its cards from the card cache and loads no article rows."""
     settings.NEWSROOM_PAGE_CACHE = False
