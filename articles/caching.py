@@ -42,6 +42,11 @@ def fresh_key(prefix, *parts, state=None):
     return prefix + hashlib.sha1(identity.encode()).hexdigest()
 
 
+def remember(prefix, *parts, compute):
+    """``compute()``, kept in the cache until content changes (or the five-minute bucket moves)."""
+    return cache.get_or_set(fresh_key(prefix, *parts), compute, BUCKET_SECONDS)
+
+
 def bump_content_version(**kwargs):
     """Signal receiver: content changed, so every cached page is out of date."""
     cache.set(VERSION_KEY, time.time(), None)

@@ -1,11 +1,10 @@
 import django_filters
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .caching import BUCKET_SECONDS, fresh_key
+from .caching import remember
 from .models import Article, Category, TaggedArticle
 
 
@@ -50,19 +49,19 @@ class ArticleFilter(django_filters.FilterSet):
         return self.is_bound and any(v for k, v in self.data.items() if k != "page")
 
 
+def _all_category_options():
+    rows = Category.objects.order_by("path").values_list("pk", "name", "depth")
+    labels = ((pk, "— " * depth + name) for pk, name, depth in rows)
+    return format_html_join("", '<option value="{}">{}</option>', labels)
+
+
 def category_options(selected=None):
     """The filter form's ``<option>`` for every category, indented by depth, ``selected`` marked.
 
     Rendered once per content version: a template loop over every category
     cost more than the rest of the home page.
     """
-    key = fresh_key("newsroom:category-options:")
-    options = cache.get(key)
-    if options is None:
-        rows = Category.objects.order_by("path").values_list("pk", "name", "depth")
-        labels = ((pk, "— " * depth + name) for pk, name, depth in rows)
-        options = format_html_join("", '<option value="{}">{}</option>', labels)
-        cache.set(key, options, BUCKET_SECONDS)
+    options = remember("newsroom:category-options:", compute=_all_category_options)
     if selected and selected.isdigit():
         options = options.replace(f'value="{int(selected)}">', f'value="{int(selected)}" selected>', 1)
     return mark_safe(options)  # noqa: S308 - escaped above; the change adds a constant attribute

@@ -2,11 +2,10 @@
 
 from collections.abc import Sequence
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .caching import BUCKET_SECONDS, fresh_key
+from .caching import remember
 
 
 class PageArticles(Sequence):
@@ -56,12 +55,7 @@ class ArticlePaginator(Paginator):
 
     @cached_property
     def count(self):
-        key = fresh_key("newsroom:count:", self.count_key)
-        total = cache.get(key)
-        if total is None:
-            total = super().count
-            cache.set(key, total, BUCKET_SECONDS)
-        return total
+        return remember("newsroom:count:", self.count_key, compute=lambda: super(ArticlePaginator, self).count)
 
     def page(self, number):
         number = self.validate_number(number)

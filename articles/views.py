@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
@@ -8,7 +7,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from taggit.models import Tag
 
-from .caching import BUCKET_SECONDS, CachedPageMixin, fresh_key
+from .caching import CachedPageMixin, remember
 from .filters import ArticleFilter, category_options
 from .models import Article, Category, TaggedArticle
 from .pagination import ArticlePaginator, PageArticles
@@ -151,29 +150,21 @@ def related_ids(article, categories, tags, pool=60):
 
 def around(article):
     """What an article page shows besides the article: its categories and tags,
-    previous/next in its first category, and the ids of related articles.
-
-    All of it changes only when content does, so it is kept until the content
-    version moves instead of being looked up on every view.
-    """
-    key = fresh_key("newsroom:around:", article.pk)
-    found = cache.get(key)
-    if found is None:
-        categories, tags = list(article.categories.all()), list(article.tags.all())
-        found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": []}
-        if categories:
-            siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
-            # The plain range condition lets the date index bound the walk; the OR breaks ties.
-            moment = article.published_at
-            found["previous"] = siblings.filter(
-                Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
-            ).order_by("-published_at", "-pk").first()
-            found["next"] = siblings.filter(
-                Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
-            ).order_by("published_at", "pk").first()
-        if categories or tags:
-            found["related"] = related_ids(article, categories, tags)
-        cache.set(key, found, BUCKET_SECONDS)
+    previous/next in its first category, and the ids of related articles."""
+    categories, tags = list(article.categories.all()), list(article.tags.all())
+    found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": []}
+    if categories:
+        siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
+        # The plain range condition lets the date index bound the walk; the OR breaks ties.
+        moment = article.published_at
+        found["previous"] = siblings.filter(
+            Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
+        ).order_by("-published_at", "-pk").first()
+        found["next"] = siblings.filter(
+            Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
+        ).order_by("published_at", "pk").first()
+    if categories or tags:
+        found["related"] = related_ids(article, categories, tags)
     return found
 
 
@@ -194,7 +185,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        context = dict(around(self.object))
+        # All of it changes only when content does: kept until the content version moves.
+        context = dict(remember("newsroom:around:", self.object.pk, compute=lambda: around(self.object)))
         context["related"] = PageArticles(Article.objects.published().for_listing(), context["related"])
         context["reading_minutes"] = reading_minutes(self.object.search_text)
         return super().get_context_data(**context, **kwargs)

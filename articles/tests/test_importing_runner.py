@@ -3,6 +3,8 @@
 import datetime as dt
 import os
 import shutil
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -594,9 +596,6 @@ HOSTILE_FILES = {
 
 def test_hostile_files_are_refused_quickly_in_little_memory_and_the_rest_imports(tmp_path):
     """Each hostile file (bomb, python tag, deep nesting, binary, bad encoding, 50 and 200 MB) fails fast with its reason."""
-    import time
-    import tracemalloc
-
     for name, (content, _reason) in HOSTILE_FILES.items():
         if isinstance(content, int):
             _large_post(tmp_path / name, content)
