@@ -4,6 +4,12 @@ Every change to an article, category, image or tag bumps one "content
 version" in the cache; page keys include it, so a published change shows at
 once. Keys also include a five-minute bucket, so that scheduled articles go
 live within five minutes without any change being saved.
+
+What is kept under a version never changes, so each process also keeps its
+own copy of what it has read (see ``_recent``): reading the shared cache
+(Redis, a lock and a pickle even in local memory) is dearer than building
+most fragments. Only the version itself is read from the shared cache on
+every use, so a change saved on one server shows on all of them at once.
 """
 
 import functools
@@ -42,9 +48,30 @@ def fresh_key(prefix, *parts, state=None):
     return prefix + hashlib.sha1(identity.encode()).hexdigest()
 
 
+_RECENT_MAX = 10_000
+_recent_state, _recent_items = None, {}
+
+
+def _recent(state):
+    """This process's copies of values kept under ``state``; forgotten when the state moves."""
+    global _recent_state, _recent_items
+    if state != _recent_state or len(_recent_items) >= _RECENT_MAX:
+        _recent_state, _recent_items = state, {}
+    return _recent_items
+
+
 def remember(prefix, *parts, compute):
-    """``compute()``, kept in the cache until content changes (or the five-minute bucket moves)."""
-    return cache.get_or_set(fresh_key(prefix, *parts), compute, BUCKET_SECONDS)
+    """``compute()``, kept until content changes (or the five-minute bucket moves).
+
+    The value is shared between requests and processes: treat it as read-only.
+    """
+    state = freshness()
+    recent = _recent(state)
+    try:
+        return recent[prefix, parts]
+    except KeyError:
+        value = recent[prefix, parts] = cache.get_or_set(fresh_key(prefix, *parts, state=state), compute, BUCKET_SECONDS)
+        return value
 
 
 def bump_content_version(**kwargs):
@@ -108,14 +135,20 @@ def render_cards(articles, terms=(), template="includes/article_card.html"):
     ids = articles.ids if hasattr(articles, "ids") else [article.pk for article in articles]
     terms = list(terms or ())
     variant = hashlib.sha1("\n".join([template, *terms]).encode()).hexdigest()[:16]
-    prefix = f"newsroom:card:{content_version()}:{get_language()}:{variant}:"
+    state = freshness()
+    prefix = f"newsroom:card:{state[0]}:{get_language()}:{variant}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
-    found = cache.get_many(keys.values())
+    recent = _recent(state)
+    found = {key: recent[key] for key in keys.values() if key in recent}
     missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        found.update(cache.get_many([keys[pk] for pk in missing]))
+        missing = [pk for pk in missing if keys[pk] not in found]
     if missing:
         wanted = set(missing)
         rows = articles.load(missing) if hasattr(articles, "load") else [a for a in articles if a.pk in wanted]
         rendered = {keys[a.pk]: render_to_string(template, {"article": a, "terms": terms}) for a in rows}
         cache.set_many(rendered, BUCKET_SECONDS)
         found.update(rendered)
+    recent.update(found)
     return mark_safe("".join(found[keys[pk]] for pk in ids if keys[pk] in found))  # noqa: S308 - our template

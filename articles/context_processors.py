@@ -1,28 +1,41 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language_info
+from django.utils.encoding import escape_uri_path
+from django.utils.html import format_html_join
+from django.utils.translation import get_language, get_language_info
 
 from .caching import remember
 from .models import Category
 
 
-def _top_categories():
-    return list(Category.objects.filter(parent__isnull=True).order_by("ordering", "name"))
+def _section_links():
+    sections = Category.objects.filter(parent__isnull=True).order_by("ordering", "name")
+    return format_html_join("", '<a href="{}">{}</a>', ((c.get_absolute_url(), c.name) for c in sections))
 
 
 def sections(request):
-    """Top-level categories for the site navigation: cached until content changes, read only when shown."""
-    return {"sections": SimpleLazyObject(lambda: remember("newsroom:sections:", compute=_top_categories))}
+    """Links to the top-level categories for the site navigation: rendered once per content version
+    and language, read only when shown."""
+    return {"section_links": SimpleLazyObject(lambda: remember("newsroom:sections:", get_language(), compute=_section_links))}
 
 
 def languages(request):
-    """This page in every language: links for the switcher and hreflang alternates."""
+    """This page in every language: links for the switcher and hreflang alternates.
+
+    Chinese lives at ``/``, every other language under ``/<code>/`` (``i18n_patterns``
+    without a prefix for the default language), so the other addresses are found
+    by swapping that prefix: no URL resolving on every page.
+    """
+    path = escape_uri_path(request.path_info)
+    first = path.split("/", 2)[1]
+    if first != settings.LANGUAGE_CODE and first in dict(settings.LANGUAGES):
+        path = path[len(first) + 1 :]
     query = request.META.get("QUERY_STRING", "")
+    query = f"?{query}" if query else ""
+    root = get_script_prefix().rstrip("/")
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
-        links.append(
-            {"code": code, "name": get_language_info(code)["name_local"], "url": url + (f"?{query}" if query else "")}
-        )
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        links.append({"code": code, "name": get_language_info(code)["name_local"], "url": root + prefix + path + query})
     return {"language_links": links}

@@ -44,9 +44,9 @@ class ArticlePaginator(Paginator):
 
     Counting every matching row is the slowest query of a list; the total
     only changes with content, so it is cached under ``count_key`` (the
-    list's path and filters). A page finds its ids with a narrow query and
-    loads rows only for what it shows uncached, instead of building every
-    skipped row.
+    list's path and filters), and so are each page's ids, found with a narrow
+    query. Rows are loaded only for what a page shows uncached, instead of
+    building every skipped row.
     """
 
     def __init__(self, *args, count_key, **kwargs):
@@ -63,5 +63,8 @@ class ArticlePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = remember(
+            "newsroom:page-ids:", self.count_key, bottom, top,
+            compute=lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
+        )
         return self._get_page(PageArticles(self.object_list, ids), number, self)

@@ -43,24 +43,32 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_lead"] = context["page_obj"].number == 1 and not self.filterset.is_active
-        context["category_options"] = category_options(self.filterset.form.data.get("category"))
+        context["category_options"] = category_options(self.request.GET.get("category"))
         return context
+
+
+def category_surroundings(path):
+    """A category, what its page shows around the list, and the ids of its subtree."""
+    category = get_object_or_404(Category, path=path)
+    return {
+        "category": category,
+        "ancestors": category.ancestors(),
+        "children": list(category.children.order_by("ordering", "name")),
+        "subtree": list(Category.objects.subtree(category).values_list("pk", flat=True)),
+    }
 
 
 class CategoryArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/category_article_list.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, path=self.kwargs["path"].strip("/"))
-        return super().get_queryset().in_category(self.category)
+        path = self.kwargs["path"].strip("/")
+        self.surroundings = remember("newsroom:category:", path, compute=lambda: category_surroundings(path))
+        category, subtree = self.surroundings["category"], self.surroundings["subtree"]
+        return super().get_queryset().in_category(category, subtree)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            category=self.category,
-            ancestors=self.category.ancestors(),
-            children=self.category.children.order_by("ordering", "name"),
-            **kwargs,
-        )
+        return super().get_context_data(**self.surroundings, **kwargs)
 
 
 class TagArticleListView(PublishedArticlesMixin, ListView):
@@ -177,6 +185,13 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         # Categories and tags come with the rest of the page's surroundings, see around().
         articles = Article.objects.all() if self.request.user.is_staff else Article.objects.published()
         return articles.select_related("thumbnail", "head_image")
+
+    def get_object(self, queryset=None):
+        if self.request.user.is_staff:
+            return super().get_object(queryset)
+        # Readers' articles are kept until content changes, like the rest of the page.
+        found = lambda: super(ArticleDetailView, self).get_object(queryset)  # noqa: E731
+        return remember("newsroom:article:", self.kwargs["pk"], compute=found)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
