@@ -12,6 +12,7 @@ most fragments. Only the version itself is read from the shared cache on
 every use, so a change saved on one server shows on all of them at once.
 """
 
+import contextvars
 import functools
 import hashlib
 import time
@@ -36,9 +37,13 @@ def content_version():
     return version
 
 
+# Set while a reader's page is built (see serve_cached): one request, one state of the content.
+_pinned = contextvars.ContextVar("newsroom_freshness", default=None)
+
+
 def freshness():
     """(content version, five-minute bucket): what every cached thing depends on."""
-    return content_version(), int(time.time() // BUCKET_SECONDS)
+    return _pinned.get() or (content_version(), int(time.time() // BUCKET_SECONDS))
 
 
 def fresh_key(prefix, *parts, state=None):
@@ -48,7 +53,7 @@ def fresh_key(prefix, *parts, state=None):
     return prefix + hashlib.sha1(identity.encode()).hexdigest()
 
 
-_RECENT_MAX = 10_000
+_RECENT_MAX = 2_000  # entries; a card is about 1.5 kB, an article with its body tens of kB
 _recent_state, _recent_items = None, {}
 
 
@@ -82,10 +87,27 @@ def bump_content_version(**kwargs):
 def serve_cached(request, respond):
     """``respond()``'s response, from the page cache when the reader is anonymous.
 
-    Adds ETag and Last-Modified and answers conditional GETs with 304.
+    Adds ETag and Last-Modified and answers conditional GETs with 304. The
+    page is built and rendered from one reading of the content version: its
+    fragments all agree, and the shared cache is asked for the version once.
     """
+    token = _pinned.set(None)
+    _pinned.set(freshness())
+    try:
+        return _serve_cached(request, respond)
+    finally:
+        _pinned.reset(token)
+
+
+def _rendered(response):
+    if hasattr(response, "render"):
+        response.render()
+    return response
+
+
+def _serve_cached(request, respond):
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-        return respond()
+        return _rendered(respond())
     version, bucket = state = freshness()
     key = fresh_key("newsroom:page:", get_language(), request.get_full_path(), state=state)
     # A scheduled article going live changes the page without any save.
@@ -95,11 +117,9 @@ def serve_cached(request, respond):
         return not_modified
     response = cache.get(key)
     if response is None:
-        response = respond()
+        response = _rendered(respond())
         if response.status_code != 200:
             return response
-        if hasattr(response, "render"):
-            response.render()
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=60)

@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from .caching import remember
 from .models import Article, Category
 
 FEED_SIZE = 30
@@ -25,7 +26,9 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published().with_filing()
 
     def items(self, obj=None):
-        return self.articles(obj)[:FEED_SIZE]
+        # The same for RSS and Atom, and until content changes.
+        key = (obj._meta.label, obj.pk) if obj is not None else ()
+        return remember("newsroom:feed-items:", *key, compute=lambda: list(self.articles(obj)[:FEED_SIZE]))
 
     def item_title(self, item):
         return item.title

@@ -75,7 +75,8 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_article_list.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        self.tag = remember("newsroom:tag:", slug, compute=lambda: get_object_or_404(Tag, slug=slug))
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
@@ -108,7 +109,8 @@ class ArchiveIndexView(CachedPageMixin, TemplateView):
             .annotate(total=Count("pk"))
             .order_by("-month")
         )
-        return super().get_context_data(months=months, **kwargs)
+        # Counting every article by month: once per content version.
+        return super().get_context_data(months=remember("newsroom:months:", compute=lambda: list(months)), **kwargs)
 
 
 class MonthArticleListView(PublishedArticlesMixin, ListView):
@@ -204,4 +206,5 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         context = dict(remember("newsroom:around:", self.object.pk, compute=lambda: around(self.object)))
         context["related"] = PageArticles(Article.objects.published().for_listing(), context["related"])
         context["reading_minutes"] = reading_minutes(self.object.search_text)
+        context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(**context, **kwargs)

@@ -4,7 +4,9 @@ Builds (or reuses) a database of N articles generated from the shared corpus,
 starts gunicorn on 127.0.0.1, and measures with wrk, side by side in one run:
 requests/s and p50/p99 latency of the main pages with and without the page
 cache, the same for /livez (a minimal Django view: the framework's floor),
-SQL queries per page, and the import speed and peak memory of the build.
+SQL queries per page, the time of a cold visit (every cache empty, as after a
+content change; in-process median of five), and the import speed and peak
+memory of the build.
 All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
 """
 
@@ -86,9 +88,12 @@ def build(db, n, env):
 
 
 def pages_and_queries(env):
-    """The URLs to measure and the SQL queries each one runs (uncached), from inside Django."""
+    """The URLs to measure, the SQL queries each one runs and the median time of a cold visit
+    (every cache empty, as after a content change), from inside Django."""
     code = r"""
 import json
+import time
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -113,7 +118,13 @@ result = {}
 for name, url in urls.items():
     with CaptureQueriesContext(connection) as queries:
         status = client.get(url).status_code
-    result[name] = [url, len(queries), status]
+    cold = []  # the first visit after a content change: every cache empty
+    for _ in range(5):
+        cache.clear()
+        started = time.perf_counter()
+        client.get(url)
+        cold.append((time.perf_counter() - started) * 1000)
+    result[name] = [url, len(queries), status, sorted(cold)[2]]
 print("JSON" + json.dumps(result))
 """
     result = subprocess.run(
@@ -206,15 +217,15 @@ def main():
     results = {}
     for cached in (False, True):
         with Gunicorn(env, args.workers, page_cache=cached) as server:
-            for name, (url, _queries, _status) in pages.items():
+            for name, (url, *_rest) in pages.items():
                 results[name, cached] = wrk(f"http://127.0.0.1:{server.port}{url}", args.seconds, args.connections)
 
     print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, "
           f"wrk {args.connections} connections x {args.seconds} s per row")
-    print(f"{'page':<14}{'SQL':>4} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8} | "
+    print(f"{'page':<14}{'SQL':>4}{'cold ms':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8} | "
           f"{'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
-    for name, (_url, queries, status) in pages.items():
-        row = f"{name:<14}{queries:>4} |"
+    for name, (_url, queries, status, cold) in pages.items():
+        row = f"{name:<14}{queries:>4}{cold:>8.1f} |"
         errors = 0
         for cached in (False, True):
             rate, p50, p99, err = results[name, cached]

@@ -40,7 +40,7 @@ def absolute(context, url):
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article):
+def article_json_ld(context, article, page_url):
     request = context["request"]
     image = article.head_image or article.thumbnail
     data = {
@@ -49,7 +49,7 @@ def article_json_ld(context, article):
         "headline": article.title[:110],
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": page_url,
         "description": article.excerpt,
         "publisher": {"@type": "Organization", "name": "Newsroom"},
     }
