@@ -5,11 +5,13 @@ version" in the cache; page keys include it, so a published change shows at
 once. Keys also include a five-minute bucket, so that scheduled articles go
 live within five minutes without any change being saved.
 
-What is kept under a version never changes, so each process also keeps its
-own copy of what it has read (see ``_recent``): reading the shared cache
-(Redis, a lock and a pickle even in local memory) is dearer than building
-most fragments. Only the version itself is read from the shared cache on
-every use, so a change saved on one server shows on all of them at once.
+Below the page cache, fragments and query results are kept the same way (see
+``remember``). What is kept under a version never changes, so each process
+also keeps its own copy of what it has read (``_recent``): reading the shared
+cache (Redis, a lock and a pickle even in local memory) is dearer than
+building most fragments. Only the version itself is read from the shared
+cache, once per request, so a change saved on one server shows on all of
+them at once.
 """
 
 import contextvars
