@@ -30,7 +30,7 @@ def languages(request):
     path = escape_uri_path(request.path_info)
     first = path.split("/", 2)[1]
     if first != settings.LANGUAGE_CODE and first in dict(settings.LANGUAGES):
-        path = path[len(first) + 1 :]
+        path = path[len(first) + 1 :] or "/"
     query = request.META.get("QUERY_STRING", "")
     query = f"?{query}" if query else ""
     root = get_script_prefix().rstrip("/")
