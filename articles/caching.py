@@ -21,6 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -111,22 +112,26 @@ def _serve_cached(request, respond):
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return _rendered(respond())
     version, bucket = state = freshness()
-    key = fresh_key("newsroom:page:", get_language(), request.get_full_path(), state=state)
+    key = fresh_key("newsroom:page:", get_language(), request.path, request.META.get("QUERY_STRING", ""), state=state)
     # A scheduled article going live changes the page without any save.
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', max(int(version), bucket * BUCKET_SECONDS)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    response = cache.get(key)
-    if response is None:
+    # Kept as (body, headers), here and in the shared cache: every reader gets a response of their own.
+    recent = _recent(state)
+    stored = recent.get(key) or cache.get(key)
+    if stored is None:
         response = _rendered(respond())
         if response.status_code != 200:
             return response
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=60)
-        cache.set(key, response, BUCKET_SECONDS)
-    return response
+        stored = (response.content, dict(response.items()))
+        cache.set(key, stored, BUCKET_SECONDS)
+    recent[key] = stored
+    return HttpResponse(stored[0], headers=stored[1])
 
 
 class CachedPageMixin:
