@@ -56,7 +56,7 @@ def fresh_key(prefix, *parts, state=None):
     return prefix + hashlib.sha1(identity.encode()).hexdigest()
 
 
-_RECENT_MAX = 2_000  # entries; a card is about 1.5 kB, an article with its body tens of kB
+_RECENT_MAX = 1_000  # entries: a card is ~1.5 kB, an article or a whole page tens of kB (at most ~50 MB)
 _recent_state, _recent_items = None, {}
 
 
