@@ -318,3 +318,10 @@ def test_feed_without_the_page_cache_follows_changes(client, settings, django_as
     article.title = "订阅里的新闻改了"
     article.save()
     assert "订阅里的新闻改了" in client.get("/feeds/rss/").content.decode()
+
+
+def test_each_process_keeps_a_bounded_number_of_pieces():
+    """However many different pieces are read, a process's own copies stay under the limit."""
+    for n in range(caching._RECENT_MAX + 500):
+        assert caching.remember("test:bounded:", n, compute=lambda n=n: n * 2) == n * 2
+    assert 0 < len(caching._recent_items) <= caching._RECENT_MAX
