@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.sections",
                 "articles.context_processors.languages",
+                "articles.context_processors.site_links",
             ],
         },
     },
