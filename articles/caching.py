@@ -21,6 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -57,15 +58,16 @@ def fresh_key(prefix, *parts, state=None):
 
 
 _RECENT_MAX = 1_000  # entries: a card is ~1.5 kB, an article or a whole page tens of kB (at most ~50 MB)
-_recent_state, _recent_items = None, {}
+_recent_box = (None, {})  # (state, its values): one object, so a thread never gets another state's dict
 
 
 def _recent(state):
     """This process's copies of values kept under ``state``; forgotten when the state moves."""
-    global _recent_state, _recent_items
-    if state != _recent_state or len(_recent_items) >= _RECENT_MAX:
-        _recent_state, _recent_items = state, {}
-    return _recent_items
+    global _recent_box
+    box = _recent_box
+    if box[0] != state or len(box[1]) >= _RECENT_MAX:
+        box = _recent_box = (state, {})
+    return box[1]
 
 
 def remember(prefix, *parts, compute):
@@ -82,9 +84,19 @@ def remember(prefix, *parts, compute):
         return value
 
 
-def bump_content_version(**kwargs):
-    """Signal receiver: content changed, so every cached page is out of date."""
+def _bump():
     cache.set(VERSION_KEY, time.time(), None)
+
+
+def bump_content_version(**kwargs):
+    """Signal receiver: content changed, so every cached page is out of date.
+
+    The version moves at once and again when the change commits: a reader
+    served between the two still saw the old rows, and would otherwise keep
+    them cached under the new version.
+    """
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def serve_cached(request, respond):

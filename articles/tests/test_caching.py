@@ -324,4 +324,13 @@ def test_each_process_keeps_a_bounded_number_of_pieces():
     """However many different pieces are read, a process's own copies stay under the limit."""
     for n in range(caching._RECENT_MAX + 500):
         assert caching.remember("test:bounded:", n, compute=lambda n=n: n * 2) == n * 2
-    assert 0 < len(caching._recent_items) <= caching._RECENT_MAX
+    assert 0 < len(caching._recent_box[1]) <= caching._RECENT_MAX
+
+
+def test_the_version_moves_again_when_a_change_commits(site, django_capture_on_commit_callbacks):
+    """A reader served between a save and its commit saw the old rows: the commit moves the version again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        site["article"].title = "提交前后"
+        site["article"].save()
+        during = caching.content_version()
+    assert caching.content_version() != during
