@@ -6,7 +6,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from taggit.models import Tag
@@ -327,10 +327,13 @@ def test_each_process_keeps_a_bounded_number_of_pieces():
     assert 0 < len(caching._recent_box[1]) <= caching._RECENT_MAX
 
 
-def test_the_version_moves_again_when_a_change_commits(site, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_again_when_a_change_commits():
     """A reader served between a save and its commit saw the old rows: the commit moves the version again."""
-    with django_capture_on_commit_callbacks(execute=True):
-        site["article"].title = "提交前后"
-        site["article"].save()
+    article = ArticleFactory(title="提交之前")
+    with transaction.atomic():
+        article.title = "提交之后"
+        article.save()
+        Category.objects.create(name="同一事务")
         during = caching.content_version()
     assert caching.content_version() != during
