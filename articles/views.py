@@ -189,11 +189,11 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return articles.select_related("thumbnail", "head_image")
 
     def get_object(self, queryset=None):
+        find = super().get_object
         if self.request.user.is_staff:
-            return super().get_object(queryset)
+            return find(queryset)
         # Readers' articles are kept until content changes, like the rest of the page.
-        found = lambda: super(ArticleDetailView, self).get_object(queryset)  # noqa: E731
-        return remember("newsroom:article:", self.kwargs["pk"], compute=found)
+        return remember("newsroom:article:", self.kwargs["pk"], compute=lambda: find(queryset))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
