@@ -45,9 +45,13 @@ def content_version():
 _pinned = contextvars.ContextVar("newsroom_freshness", default=None)
 
 
+def _current_state():
+    return content_version(), int(time.time() // BUCKET_SECONDS)
+
+
 def freshness():
     """(content version, five-minute bucket): what every cached thing depends on."""
-    return _pinned.get() or (content_version(), int(time.time() // BUCKET_SECONDS))
+    return _pinned.get() or _current_state()
 
 
 def fresh_key(prefix, *parts, state=None):
@@ -77,11 +81,9 @@ def remember(prefix, *parts, compute):
     """
     state = freshness()
     recent = _recent(state)
-    try:
-        return recent[prefix, parts]
-    except KeyError:
-        value = recent[prefix, parts] = cache.get_or_set(fresh_key(prefix, *parts, state=state), compute, BUCKET_SECONDS)
-        return value
+    if (prefix, parts) not in recent:
+        recent[prefix, parts] = cache.get_or_set(fresh_key(prefix, *parts, state=state), compute, BUCKET_SECONDS)
+    return recent[prefix, parts]
 
 
 def _bump():
@@ -109,8 +111,7 @@ def serve_cached(request, respond):
     page is built and rendered from one reading of the content version: its
     fragments all agree, and the shared cache is asked for the version once.
     """
-    token = _pinned.set(None)
-    _pinned.set(freshness())
+    token = _pinned.set(_current_state())
     try:
         return _serve_cached(request, respond)
     finally:

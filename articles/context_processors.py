@@ -44,7 +44,7 @@ def languages(request):
 
 
 @functools.cache
-def _site_links(language, script_prefix):
+def _site_links(language, script_prefix):  # the arguments are the cache key: reverse() reads both itself
     names = {"home": "articles:home", "archive": "articles:archive", "search": "articles:search",
              "rss": "feed_rss", "atom": "feed_atom"}
     return {key: reverse(name) for key, name in names.items()}

@@ -7,9 +7,9 @@ cache, the same for /livez (a minimal Django view: the framework's floor,
 measured between every two pages; each page's "% floor" is against the two
 floor runs around it), the uncached p99 latency also at a light load (one
 connection per gunicorn worker, so that it is the page's own time and not
-the wait for a free worker), SQL queries per page, the time of a cold visit (every cache empty,
-as after a content change; in-process median of five), and the import speed
-and peak memory of the build.
+the wait for a free worker), SQL queries per page, the time of a cold visit
+(every cache empty, as after a content change; in-process median of five),
+and the import speed and peak memory of the build.
 All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
 """
 
@@ -222,7 +222,8 @@ def main():
     pages = pages_and_queries(env)
     light = args.light_connections or args.workers
     results, light_p99, floors = {}, {}, {}
-    floor_url = pages.pop("floor /livez")[0]
+    floor = pages.pop("floor /livez")  # measured around every page below, printed last
+    floor_url = floor[0]
     for cached in (False, True):
         with Gunicorn(env, args.workers, page_cache=cached) as server:
             base = f"http://127.0.0.1:{server.port}"
@@ -240,7 +241,7 @@ def main():
             floors["floor /livez", cached] = results["floor /livez", cached][0]
             if not cached:
                 light_p99["floor /livez"] = wrk(base + floor_url, args.seconds, light)[2]
-    pages["floor /livez"] = [floor_url, 0, 200, 0.0]
+    pages["floor /livez"] = floor
 
     print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, "
           f"wrk {args.connections} connections x {args.seconds} s per row; p99 @{light}: uncached, {light} connections")
