@@ -1,11 +1,12 @@
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .caching import cached_reverse
 from .images import sha256_of
 from .sanitize import clean_html
 from .text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
@@ -105,7 +106,7 @@ class Category(models.Model):
             child.save(update_fields=["path", "depth"])
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"path": self.path})
+        return cached_reverse("articles:category", path=self.path)
 
     def ancestors(self):
         """Ancestors from the root down, in one query."""
@@ -342,7 +343,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return cached_reverse("articles:detail", pk=self.pk, slug=self.slug)
 
     @property
     def card_image(self):

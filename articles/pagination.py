@@ -53,6 +53,9 @@ class ArticlePaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
 
+    def _check_object_list_is_ordered(self):
+        pass  # every list is ordered (by date, or by rank for a search); checking would build it
+
     @cached_property
     def count(self):
         return remember("newsroom:count:", self.count_key, compute=lambda: super(ArticlePaginator, self).count)

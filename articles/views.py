@@ -1,10 +1,10 @@
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
-from django_filters.views import FilterView
 from taggit.models import Tag
 
 from .caching import CachedPageMixin, remember
@@ -21,12 +21,28 @@ class PublishedArticlesMixin(CachedPageMixin):
     """Every public page starts from the published articles, ready for listing."""
 
     model = Article
-    paginate_by = 20
-    paginator_class = ArticlePaginator
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+
+class ArticleListMixin(PublishedArticlesMixin):
+    """A page of a list of articles, newest first."""
+
+    paginate_by = 20
+    paginator_class = ArticlePaginator
+    context_object_name = "article_list"
+
+    def get(self, request, *args, **kwargs):
+        # The list is described here but built only if a page's ids or total
+        # are not cached (see ArticlePaginator): building the query of a
+        # category or a search costs more than rendering its cached cards.
+        self.object_list = SimpleLazyObject(self.get_queryset)
+        return self.render_to_response(self.get_context_data())
+
+    def get_template_names(self):
+        return [self.template_name]  # ListView's would build the list to read its model
 
     def get_paginator(self, queryset, per_page, **kwargs):
         query = self.request.GET.copy()
@@ -35,14 +51,24 @@ class PublishedArticlesMixin(CachedPageMixin):
         return self.paginator_class(queryset, per_page, count_key=key, **kwargs)
 
 
-class ArticleListView(PublishedArticlesMixin, FilterView):
+class ArticleListView(ArticleListMixin, ListView):
     """Home: the lead story, then the latest articles; the filter form narrows them."""
 
-    filterset_class = ArticleFilter
+    def get(self, request, *args, **kwargs):
+        # A filter set only for a filtered list: the plain home page has nothing to check.
+        filtered = any(key != self.page_kwarg for key in request.GET)
+        self.filterset = ArticleFilter(request.GET, request=request) if filtered else None
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = super().get_queryset()
+        if self.filterset is None:
+            return articles
+        return self.filterset.filter_queryset(articles) if self.filterset.is_valid() else articles.none()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["show_lead"] = context["page_obj"].number == 1 and not self.filterset.is_active
+        context = super().get_context_data(filter=self.filterset, show_filters=True, **kwargs)
+        context["show_lead"] = context["page_obj"].number == 1 and not (self.filterset and self.filterset.is_active)
         context["category_options"] = category_options(self.request.GET.get("category"))
         return context
 
@@ -58,12 +84,15 @@ def category_surroundings(path):
     }
 
 
-class CategoryArticleListView(PublishedArticlesMixin, ListView):
+class CategoryArticleListView(ArticleListMixin, ListView):
     template_name = "articles/category_article_list.html"
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         path = self.kwargs["path"].strip("/")
         self.surroundings = remember("newsroom:category:", path, compute=lambda: category_surroundings(path))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
         category, subtree = self.surroundings["category"], self.surroundings["subtree"]
         return super().get_queryset().in_category(category, subtree)
 
@@ -71,19 +100,22 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(**self.surroundings, **kwargs)
 
 
-class TagArticleListView(PublishedArticlesMixin, ListView):
+class TagArticleListView(ArticleListMixin, ListView):
     template_name = "articles/tag_article_list.html"
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         slug = self.kwargs["slug"]
         self.tag = remember("newsroom:tag:", slug, compute=lambda: get_object_or_404(Tag, slug=slug))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class SourceArticleListView(PublishedArticlesMixin, ListView):
+class SourceArticleListView(ArticleListMixin, ListView):
     """Articles of one source (publication) or one author."""
 
     field = "source_name"
@@ -113,7 +145,7 @@ class ArchiveIndexView(CachedPageMixin, TemplateView):
         return super().get_context_data(months=remember("newsroom:months:", compute=lambda: list(months)), **kwargs)
 
 
-class MonthArticleListView(PublishedArticlesMixin, ListView):
+class MonthArticleListView(ArticleListMixin, ListView):
     template_name = "articles/month_article_list.html"
 
     def get_queryset(self):
@@ -125,11 +157,14 @@ class MonthArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(year=self.kwargs["year"], month=self.kwargs.get("month"), **kwargs)
 
 
-class SearchView(PublishedArticlesMixin, ListView):
+class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
 
+    def get(self, request, *args, **kwargs):
+        self.query = request.GET.get("q", "").strip()[:100]
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:100]
         return super().get_queryset().search(self.query)
 
     def get_context_data(self, **kwargs):
@@ -204,7 +239,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         # All of it changes only when content does: kept until the content version moves.
         context = dict(remember("newsroom:around:", self.object.pk, compute=lambda: around(self.object)))
-        context["related"] = PageArticles(Article.objects.published().for_listing(), context["related"])
+        listing = SimpleLazyObject(lambda: Article.objects.published().for_listing())  # only for uncached cards
+        context["related"] = PageArticles(listing, context["related"])
         context["reading_minutes"] = reading_minutes(self.object.search_text)
         context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(**context, **kwargs)

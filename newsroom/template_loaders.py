@@ -1,0 +1,55 @@
+"""A cached template loader that keeps one copy of each template per language.
+
+Each copy has its constant ``{% translate "..." %}`` tags replaced by their
+translated, escaped text when it is loaded, so a page no longer looks each
+message up in the catalog on every render: on the public pages those tags were
+a sixth of the rendering time. Anything else (variables, ``as``, filters,
+``context``, ``{% blocktranslate %}``) is left to render as usual.
+"""
+
+from django.template.base import TextNode
+from django.template.defaulttags import AutoEscapeControlNode
+from django.template.loaders import cached
+from django.templatetags.i18n import TranslateNode
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language, gettext
+
+
+class Loader(cached.Loader):
+    def cache_key(self, template_name, skip=None):
+        return f"{get_language()}:{super().cache_key(template_name, skip)}"
+
+    def get_template(self, template_name, skip=None):
+        template = super().get_template(template_name, skip)
+        if not getattr(template, "translated", False):
+            _translate_constants(template.nodelist, autoescape=template.engine.autoescape)
+            template.translated = True
+        return template
+
+
+def _constant_message(node):
+    """The message of a ``{% translate "..." %}`` tag that renders the same every time, else None."""
+    expression = node.filter_expression
+    if node.asvar or node.message_context or expression.filters:
+        return None
+    literal = getattr(expression.var, "literal", None)
+    return literal if isinstance(literal, str) else None
+
+
+def _translate_constants(nodelist, autoescape):
+    for index, node in enumerate(nodelist):
+        if isinstance(node, TranslateNode):
+            message = _constant_message(node)
+            if message is not None:
+                text = message if node.noop else gettext(message)
+                text = conditional_escape(text) if autoescape else text
+                nodelist[index] = TextNode(str(text).replace("%%", "%"))
+            continue
+        inner_autoescape = node.setting if isinstance(node, AutoEscapeControlNode) else autoescape
+        for attribute in node.child_nodelists:
+            children = getattr(node, attribute, None)
+            if children:
+                _translate_constants(children, inner_autoescape)
+        if hasattr(node, "conditions_nodelists"):  # {% if %} keeps its branches here
+            for _condition, children in node.conditions_nodelists:
+                _translate_constants(children, inner_autoescape)
