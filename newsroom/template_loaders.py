@@ -8,11 +8,11 @@ a sixth of the rendering time. Anything else (variables, ``as``, filters,
 """
 
 from django.template.base import TextNode
+from django.template.context import Context
 from django.template.defaulttags import AutoEscapeControlNode
 from django.template.loaders import cached
 from django.templatetags.i18n import TranslateNode
-from django.utils.html import conditional_escape
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 
 class Loader(cached.Loader):
@@ -27,23 +27,20 @@ class Loader(cached.Loader):
         return template
 
 
-def _constant_message(node):
-    """The message of a ``{% translate "..." %}`` tag that renders the same every time, else None."""
+def _is_constant(node):
+    """Whether a ``{% translate %}`` tag renders the same text every time in one language."""
     expression = node.filter_expression
     if node.asvar or node.message_context or expression.filters:
-        return None
-    literal = getattr(expression.var, "literal", None)
-    return literal if isinstance(literal, str) else None
+        return False
+    return isinstance(getattr(expression.var, "literal", None), str)
 
 
 def _translate_constants(nodelist, autoescape):
     for index, node in enumerate(nodelist):
         if isinstance(node, TranslateNode):
-            message = _constant_message(node)
-            if message is not None:
-                text = message if node.noop else gettext(message)
-                text = conditional_escape(text) if autoescape else text
-                nodelist[index] = TextNode(str(text).replace("%%", "%"))
+            if _is_constant(node):
+                # The tag's own rendering, done once: the same text, escaping and percent signs.
+                nodelist[index] = TextNode(node.render(Context(autoescape=autoescape)))
             continue
         inner_autoescape = node.setting if isinstance(node, AutoEscapeControlNode) else autoescape
         for attribute in node.child_nodelists:

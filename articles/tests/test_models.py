@@ -4,7 +4,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.utils import timezone
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils import timezone, translation
 from PIL import Image as PILImage
 
 from articles.models import Article, Category, Image
@@ -140,3 +141,20 @@ def test_image_needs_a_file_or_a_url():
     """An image row with neither file nor URL is refused by the database."""
     with pytest.raises(IntegrityError):
         Image.objects.create(alt_text="nothing")
+
+
+def test_article_url_follows_language_script_prefix_and_slug():
+    """An article's address (remembered per process) follows the active language, the script prefix and a new slug."""
+    article = ArticleFactory(title="区块链新闻")
+    assert article.get_absolute_url() == f"/articles/{article.pk}-%E5%8C%BA%E5%9D%97%E9%93%BE%E6%96%B0%E9%97%BB/"
+    with translation.override("en"):
+        assert article.get_absolute_url() == f"/en/articles/{article.pk}-%E5%8C%BA%E5%9D%97%E9%93%BE%E6%96%B0%E9%97%BB/"
+    prefix = get_script_prefix()
+    set_script_prefix("/news/")
+    try:
+        assert article.get_absolute_url() == f"/news/articles/{article.pk}-%E5%8C%BA%E5%9D%97%E9%93%BE%E6%96%B0%E9%97%BB/"
+    finally:
+        set_script_prefix(prefix)
+    article.slug = "blockchain"
+    article.save()
+    assert article.get_absolute_url() == f"/articles/{article.pk}-blockchain/"
