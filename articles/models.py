@@ -2,6 +2,8 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -344,6 +346,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return cached_reverse("articles:detail", pk=self.pk, slug=self.slug)
+
+    @cached_property
+    def summary(self):
+        """The excerpt cut for meta descriptions and link previews; kept with the (cached) article."""
+        return Truncator(self.excerpt).chars(160)
 
     @property
     def card_image(self):

@@ -481,6 +481,17 @@ def test_article_page_has_news_article_json_ld_og_title_and_canonical(client):
     assert [link["href"] for link in elements.find("link", rel="canonical")] == [url]
 
 
+def test_article_description_and_link_previews_are_the_excerpt_cut_short(client):
+    """The meta description, og:description and twitter:description show the excerpt cut at 160 characters."""
+    article = ArticleFactory(excerpt="长" * 300)
+    elements = Elements(get_page(client, article.get_absolute_url()))
+    found = [m["content"] for m in elements.find("meta", name="description")]
+    found += [m["content"] for m in elements.find("meta", property="og:description")]
+    found += [m["content"] for m in elements.find("meta", name="twitter:description")]
+    assert len(found) == 3 and len(set(found)) == 1  # one text for all three
+    assert len(found[0]) == 160 and found[0].startswith("长" * 150) and not found[0].endswith("长")  # ends with an ellipsis
+
+
 def test_source_and_author_pages_list_their_articles(client):
     """/sources/<name>/ and /authors/<name>/ list that source's or author's articles only."""
     ArticleFactory(title="新华社张三的稿", source_name="新华社", author="张三")
