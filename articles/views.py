@@ -44,6 +44,10 @@ class ArticleListMixin(PublishedArticlesMixin):
     def get_template_names(self):
         return [self.template_name]  # ListView's would build the list to read its model
 
+    def get_context_data(self, **kwargs):
+        # Defaults for what list templates test: a missing variable is a slow lookup in templates.
+        return super().get_context_data(**{"show_lead": False, "terms": None, **kwargs})
+
     def get_paginator(self, queryset, per_page, **kwargs):
         query = self.request.GET.copy()
         query.pop(self.page_kwarg, None)
