@@ -807,6 +807,16 @@ def test_malformed_filter_values_never_500(client, params):
     assert client.get("/", params).status_code == 200
 
 
+def test_an_invalid_filter_says_why_and_lists_nothing(client):
+    """A filter value that cannot be read is named in the open filter panel, and no article is listed for it."""
+    ArticleFactory(title="不应出现")
+    page = get_page(client, "/?category=abc")
+    assert '<details class="filters" open>' in page
+    assert '<p class="errors">' in page and "不应出现" not in page
+    plain = get_page(client, "/?page=1")
+    assert '<details class="filters">' in plain and '<p class="errors">' not in plain and "不应出现" in plain
+
+
 # --- Hostile values -----------------------------------------------------------------------------
 
 
