@@ -2,8 +2,9 @@
 
 Every change to an article, category, image or tag bumps one "content
 version" in the cache; page keys include it, so a published change shows at
-once. Keys also include a five-minute bucket, so that scheduled articles go
-live within five minutes without any change being saved.
+once. A scheduled article going live moves the version too: the first request
+after its time does it (see ``_current_state``), so it appears on time
+without any change being saved, and nothing else expires on a timer.
 
 Below the page cache, fragments and query results are kept the same way (see
 ``remember``). What is kept under a version never changes, so each process
@@ -31,7 +32,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 VERSION_KEY = "newsroom:content-version"
-BUCKET_SECONDS = 300
+CACHE_SECONDS = 300  # the shared cache's copies; each process keeps its own while the version holds
 
 
 def content_version():
@@ -46,19 +47,42 @@ def content_version():
 _pinned = contextvars.ContextVar("newsroom_freshness", default=None)
 
 
+_due_box = (None, None)  # (content version, when its first scheduled article goes live, or 0)
+
+
+def _next_due(version):
+    """When the first article still waiting for its publication time goes live (a timestamp, or 0).
+
+    Read once per version and process: a save that schedules an article moves the version.
+    """
+    global _due_box
+    box = _due_box
+    if box[0] != version:
+        from .models import Article  # models use this module (cached_reverse)
+
+        def first_due():
+            return Article.objects.next_publication(after=time.time()) or 0
+
+        box = _due_box = (version, cache.get_or_set(f"newsroom:next-due:{version}", first_due, CACHE_SECONDS))
+    return box[1]
+
+
 def _current_state():
-    return content_version(), int(time.time() // BUCKET_SECONDS)
+    version = content_version()
+    if 0 < _next_due(version) <= time.time():  # a scheduled article is live now: its lists changed
+        _bump()
+        version = content_version()
+    return version
 
 
 def freshness():
-    """(content version, five-minute bucket): what every cached thing depends on."""
+    """The content version: what every cached thing depends on."""
     return _pinned.get() or _current_state()
 
 
 def fresh_key(prefix, *parts, state=None):
-    """A cache key for ``parts`` that changes with the content version and the bucket."""
-    version, bucket = state or freshness()
-    identity = ":".join(map(str, (version, bucket, *parts)))
+    """A cache key for ``parts`` that changes with the content version."""
+    identity = ":".join(map(str, (state or freshness(), *parts)))
     return prefix + hashlib.sha1(identity.encode()).hexdigest()
 
 
@@ -76,14 +100,14 @@ def _recent(state):
 
 
 def remember(prefix, *parts, compute):
-    """``compute()``, kept until content changes (or the five-minute bucket moves).
+    """``compute()``, kept until content changes (a save, or a scheduled article going live).
 
     The value is shared between requests and processes: treat it as read-only.
     """
     state = freshness()
     recent = _recent(state)
     if (prefix, parts) not in recent:
-        recent[prefix, parts] = cache.get_or_set(fresh_key(prefix, *parts, state=state), compute, BUCKET_SECONDS)
+        recent[prefix, parts] = cache.get_or_set(fresh_key(prefix, *parts, state=state), compute, CACHE_SECONDS)
     return recent[prefix, parts]
 
 
@@ -128,10 +152,9 @@ def _rendered(response):
 def _serve_cached(request, respond):
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return _rendered(respond())
-    version, bucket = state = freshness()
+    state = freshness()
     key = fresh_key("newsroom:page:", get_language(), request.path, request.META.get("QUERY_STRING", ""), state=state)
-    # A scheduled article going live changes the page without any save.
-    etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', max(int(version), bucket * BUCKET_SECONDS)
+    etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
@@ -146,7 +169,7 @@ def _serve_cached(request, respond):
         response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=60)
         stored = (response.content, dict(response.items()))
-        cache.set(key, stored, BUCKET_SECONDS)
+        cache.set(key, stored, CACHE_SECONDS)
     recent[key] = stored
     return HttpResponse(stored[0], headers=stored[1])
 
@@ -180,7 +203,7 @@ def render_cards(articles, terms=(), template="includes/article_card.html"):
     terms = list(terms or ())
     variant = hashlib.sha1("\n".join([template, *terms]).encode()).hexdigest()[:16]
     state = freshness()
-    prefix = f"newsroom:card:{state[0]}:{get_language()}:{variant}:"
+    prefix = f"newsroom:card:{state}:{get_language()}:{variant}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
     recent = _recent(state)
     found = {key: recent[key] for key in keys.values() if key in recent}
@@ -192,7 +215,7 @@ def render_cards(articles, terms=(), template="includes/article_card.html"):
         wanted = set(missing)
         rows = articles.load(missing) if hasattr(articles, "load") else [a for a in articles if a.pk in wanted]
         rendered = {keys[a.pk]: render_to_string(template, {"article": a, "terms": terms}) for a in rows}
-        cache.set_many(rendered, BUCKET_SECONDS)
+        cache.set_many(rendered, CACHE_SECONDS)
         found.update(rendered)
     recent.update(found)
     return mark_safe("".join(found[keys[pk]] for pk in ids if keys[pk] in found))  # noqa: S308 - our template

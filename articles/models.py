@@ -1,5 +1,7 @@
+import datetime
+
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -189,10 +191,17 @@ def search_text(title, body):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: the one definition, used by every public page."""
-        return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__lte=timezone.now(),
-        )
+        return self.filter(status__in=Article.SHOWN_WHEN_DUE, published_at__lte=timezone.now())
+
+    def next_publication(self, after):
+        """When the first article waiting for its publication time goes live, as a timestamp (or None).
+
+        ``after`` is a timestamp: the caller's clock, so that both agree.
+        """
+        moment = datetime.datetime.fromtimestamp(after, tz=datetime.timezone.utc)
+        waiting = self.filter(status__in=Article.SHOWN_WHEN_DUE, published_at__gt=moment)
+        first = waiting.aggregate(first=Min("published_at"))["first"]
+        return first and first.timestamp()
 
     def for_listing(self):
         """What an article card shows: its images joined in, the long text columns left out."""
@@ -250,6 +259,8 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
+
+    SHOWN_WHEN_DUE = [Status.PUBLISHED, Status.SCHEDULED]  # readers see these once published_at has come
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(

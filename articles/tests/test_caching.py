@@ -238,15 +238,29 @@ def test_if_modified_since_alone_sees_a_scheduled_article_go_live(client, site, 
     assert response.status_code == 200 and "定时发布的新闻" in response.content.decode()
 
 
-def test_scheduled_article_goes_live_within_five_minutes_without_a_save(client, site, monkeypatch):
-    """Once a scheduled article's time has passed, the next cache period shows it (no save needed)."""
-    scheduled = ArticleFactory(title="定时发布的新闻", published_at=timezone.now() + dt.timedelta(minutes=2))
+def test_scheduled_article_goes_live_at_its_time_without_a_save(client, site, monkeypatch):
+    """A scheduled article shows on every page from its publication time on, with nothing saved."""
+    due = timezone.now() + dt.timedelta(minutes=2)
+    scheduled = ArticleFactory(title="定时发布的新闻", published_at=due)
     assert "定时发布的新闻" not in text(client.get("/"))
-    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - dt.timedelta(minutes=3))
-    assert "定时发布的新闻" not in text(client.get("/"))  # same period: still the cached page
-    later = time.time() + caching.BUCKET_SECONDS
-    monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: later))  # the page cache's clock only
+    # Time passes for the database; the page cache's clock is moved by hand below.
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - dt.timedelta(seconds=1))
+    just_before = due.timestamp() - 1
+    monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: just_before))
+    assert "定时发布的新闻" not in text(client.get("/"))  # not its time yet: still the cached page
+    just_after = due.timestamp() + 1
+    monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: just_after))
     assert "定时发布的新闻" in text(client.get("/"))
+
+
+def test_nothing_expires_on_a_timer_without_scheduled_articles(client, site, monkeypatch, django_assert_num_queries):
+    """With no article waiting for its time, a cached page is still served, query-free, an hour later."""
+    ArticleFactory(title="普通新闻")
+    assert "普通新闻" in text(client.get("/"))
+    an_hour_later = time.time() + 3600
+    monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: an_hour_later))
+    with django_assert_num_queries(0):
+        assert "普通新闻" in text(client.get("/"))
 
 
 def test_list_totals_and_pages_follow_new_articles(client):
