@@ -51,9 +51,11 @@ _due_box = (None, None)  # (content version, when its first scheduled article go
 
 
 def _next_due(version):
-    """When the first article still waiting for its publication time goes live (a timestamp, or 0).
+    """When the first article due after ``version`` was set goes live (a timestamp, or 0).
 
-    Read once per version and process: a save that schedules an article moves the version.
+    Read once per version and process: a save that schedules an article moves
+    the version. Counted from the version's own time, not from now, so that a
+    process asking late still finds an article that went live in between.
     """
     global _due_box
     box = _due_box
@@ -61,7 +63,7 @@ def _next_due(version):
         from .models import Article  # models use this module (cached_reverse)
 
         def first_due():
-            return Article.objects.next_publication(after=time.time()) or 0
+            return Article.objects.next_publication(after=version) or 0
 
         box = _due_box = (version, cache.get_or_set(f"newsroom:next-due:{version}", first_due, CACHE_SECONDS))
     return box[1]

@@ -6,6 +6,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -250,6 +251,20 @@ def test_scheduled_article_goes_live_at_its_time_without_a_save(client, site, mo
     assert "定时发布的新闻" not in text(client.get("/"))  # not its time yet: still the cached page
     just_after = due.timestamp() + 1
     monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: just_after))
+    assert "定时发布的新闻" in text(client.get("/"))
+
+
+def test_a_process_started_after_an_article_went_live_still_shows_it(client, site, monkeypatch):
+    """A process that first looks after a scheduled article's time (a restart, the shared copy gone) still shows it."""
+    due = timezone.now() + dt.timedelta(minutes=2)
+    ArticleFactory(title="定时发布的新闻", published_at=due)
+    assert "定时发布的新闻" not in text(client.get("/"))
+    monkeypatch.setattr(caching, "_due_box", (None, None))
+    monkeypatch.setattr(caching, "_recent_box", (None, {}))
+    cache.delete(f"newsroom:next-due:{caching.content_version()}")
+    after = due + dt.timedelta(seconds=1)
+    monkeypatch.setattr(caching, "time", SimpleNamespace(time=after.timestamp))
+    monkeypatch.setattr(timezone, "now", lambda: after)
     assert "定时发布的新闻" in text(client.get("/"))
 
 
