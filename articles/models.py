@@ -2,7 +2,6 @@ import datetime
 
 from django.db import models, transaction
 from django.db.models import Exists, Min, OuterRef, Q
-
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -194,10 +193,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=Article.SHOWN_WHEN_DUE, published_at__lte=timezone.now())
 
     def next_publication(self, after):
-        """When the first article waiting for its publication time goes live, as a timestamp (or None).
-
-        ``after`` is a timestamp: the caller's clock, so that both agree.
-        """
+        """When the first article due after the timestamp ``after`` goes live, as a timestamp (or None)."""
         moment = datetime.datetime.fromtimestamp(after, tz=datetime.timezone.utc)
         waiting = self.filter(status__in=Article.SHOWN_WHEN_DUE, published_at__gt=moment)
         first = waiting.aggregate(first=Min("published_at"))["first"]

@@ -43,10 +43,10 @@ def _translate_constants(nodelist, autoescape):
                 nodelist[index] = TextNode(node.render(Context(autoescape=autoescape)))
             continue
         inner_autoescape = node.setting if isinstance(node, AutoEscapeControlNode) else autoescape
-        for attribute in node.child_nodelists:
-            children = getattr(node, attribute, None)
+        if hasattr(node, "conditions_nodelists"):  # {% if %}: its "nodelist" is a copy of its branches
+            branches = [children for _condition, children in node.conditions_nodelists]
+        else:
+            branches = [getattr(node, attribute, None) for attribute in node.child_nodelists]
+        for children in branches:
             if children:
-                _translate_constants(children, inner_autoescape)
-        if hasattr(node, "conditions_nodelists"):  # {% if %} keeps its branches here
-            for _condition, children in node.conditions_nodelists:
                 _translate_constants(children, inner_autoescape)
