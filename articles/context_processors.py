@@ -36,10 +36,11 @@ def languages(request):
     query = request.META.get("QUERY_STRING", "")
     query = f"?{query}" if query else ""
     root = get_script_prefix().rstrip("/")
+    origin = f"{request.scheme}://{request.get_host()}"
     links = []
     for code, _name in settings.LANGUAGES:
-        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
-        links.append({"code": code, "name": get_language_info(code)["name_local"], "url": root + prefix + path + query})
+        url = root + ("" if code == settings.LANGUAGE_CODE else f"/{code}") + path + query
+        links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url, "absolute_url": origin + url})
     return {"language_links": links}
 
 

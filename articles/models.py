@@ -354,6 +354,12 @@ class Article(models.Model):
     def get_absolute_url(self):
         return cached_reverse("articles:detail", pk=self.pk, slug=self.slug)
 
+    def get_source_url(self):
+        return cached_reverse("articles:source", name=self.source_name)
+
+    def get_author_url(self):
+        return cached_reverse("articles:author", name=self.author)
+
     @cached_property
     def summary(self):
         """The excerpt cut for meta descriptions and link previews; kept with the (cached) article."""

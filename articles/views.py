@@ -199,9 +199,10 @@ def related_ids(article, categories, tags, pool=60):
 
 def around(article):
     """What an article page shows besides the article: its categories and tags,
-    previous/next in its first category, and the ids of related articles."""
+    previous/next in its first category, the ids of related articles, its reading time."""
     categories, tags = list(article.categories.all()), list(article.tags.all())
-    found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": []}
+    found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": [],
+             "reading_minutes": reading_minutes(article.search_text)}
     if categories:
         siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
         # The plain range condition lets the date index bound the walk; the OR breaks ties.
@@ -245,6 +246,5 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         context = dict(remember("newsroom:around:", self.object.pk, compute=lambda: around(self.object)))
         listing = SimpleLazyObject(lambda: Article.objects.published().for_listing())  # only for uncached cards
         context["related"] = PageArticles(listing, context["related"])
-        context["reading_minutes"] = reading_minutes(self.object.search_text)
         context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(**context, **kwargs)

@@ -1,10 +1,13 @@
 """A cached template loader that keeps one copy of each template per language.
 
-Each copy has its constant ``{% translate "..." %}`` tags replaced by their
-translated, escaped text when it is loaded, so a page no longer looks each
-message up in the catalog on every render: on the public pages those tags were
-a sixth of the rendering time. Anything else (variables, ``as``, filters,
-``context``, ``{% blocktranslate %}``) is left to render as usual.
+Each copy has its constant ``{% translate "..." %}`` and ``{% static "..." %}``
+tags replaced by their escaped text when it is loaded, so a page no longer
+looks each message up in the catalog, or each static file up in the storage,
+on every render: on the public pages those tags were a sixth of the rendering
+time. Anything else (variables, ``as``, filters, ``context``,
+``{% blocktranslate %}``) is left to render as usual. A static URL is the
+storage's, which is fixed when the storage is made: settings that change it
+need a restart, as they do for the storage itself.
 """
 
 from django.template.base import TextNode
@@ -12,6 +15,7 @@ from django.template.context import Context
 from django.template.defaulttags import AutoEscapeControlNode
 from django.template.loaders import cached
 from django.templatetags.i18n import TranslateNode
+from django.templatetags.static import StaticNode
 from django.utils.translation import get_language
 
 
@@ -22,22 +26,25 @@ class Loader(cached.Loader):
     def get_template(self, template_name, skip=None):
         template = super().get_template(template_name, skip)
         if not getattr(template, "translated", False):
-            _translate_constants(template.nodelist, autoescape=template.engine.autoescape)
+            _fill_in_constants(template.nodelist, autoescape=template.engine.autoescape)
             template.translated = True
         return template
 
 
+def _is_literal(expression):
+    return not expression.filters and isinstance(getattr(expression.var, "literal", None), str)
+
+
 def _is_constant(node):
-    """Whether a ``{% translate %}`` tag renders the same text every time in one language."""
-    expression = node.filter_expression
-    if node.asvar or node.message_context or expression.filters:
-        return False
-    return isinstance(getattr(expression.var, "literal", None), str)
+    """Whether a tag renders the same text every time in one language."""
+    if isinstance(node, TranslateNode):
+        return not (node.asvar or node.message_context) and _is_literal(node.filter_expression)
+    return node.varname is None and _is_literal(node.path)  # {% static %}
 
 
-def _translate_constants(nodelist, autoescape):
+def _fill_in_constants(nodelist, autoescape):
     for index, node in enumerate(nodelist):
-        if isinstance(node, TranslateNode):
+        if isinstance(node, (TranslateNode, StaticNode)):
             if _is_constant(node):
                 # The tag's own rendering, done once: the same text, escaping and percent signs.
                 nodelist[index] = TextNode(node.render(Context(autoescape=autoescape)))
@@ -49,4 +56,4 @@ def _translate_constants(nodelist, autoescape):
             branches = [getattr(node, attribute, None) for attribute in node.child_nodelists]
         for children in branches:
             if children:
-                _translate_constants(children, inner_autoescape)
+                _fill_in_constants(children, inner_autoescape)

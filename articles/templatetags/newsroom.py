@@ -8,11 +8,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import renditions
-from ..caching import render_cards
+from ..caching import cached_reverse, render_cards
 
 register = template.Library()
 
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -27,10 +26,18 @@ def highlight(text, terms):
     )
 
 
+@register.filter
+def tag_url(tag):
+    """A tag's page: taggit's Tag has no get_absolute_url()."""
+    return cached_reverse("articles:tag", slug=tag.slug)
+
+
 @register.simple_tag
 def json_ld(data):
     """A JSON-LD script element; <, > and & are escaped so no value can end the script."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # str.replace, not str.translate: translate looks up every character of the (Chinese) text.
+    payload = payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 

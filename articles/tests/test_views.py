@@ -459,6 +459,16 @@ def test_article_page_links_previous_and_next_in_its_category(client):
     assert newest.find("a", rel="next") == [] and len(newest.find("a", rel="prev")) == 1
 
 
+def test_previous_and_next_links_carry_whole_titles(client):
+    """A long neighbouring title is given whole (the stylesheet fits it to one line), not cut in the page."""
+    category = Category.objects.create(name="体育")
+    long_title = "长" * 70 + "的标题结尾"
+    ArticleFactory(title=long_title, categories=[category], published_at=timezone.now() - dt.timedelta(hours=2))
+    newer = ArticleFactory(title="较新的一篇", categories=[category], published_at=timezone.now() - dt.timedelta(hours=1))
+    page = get_page(client, newer.get_absolute_url())
+    assert f'rel="prev" href="{Article.objects.get(title=long_title).get_absolute_url()}">← {long_title}</a>' in page
+
+
 def test_article_page_has_news_article_json_ld_og_title_and_canonical(client):
     """The article head carries NewsArticle JSON-LD, og:title and a canonical link to itself."""
     article = ArticleFactory(

@@ -10,12 +10,15 @@ TEMPLATES = {
                      '{% translate "50%% off" %}',
     "dynamic.html": '{% load i18n %}{% translate "Search" as label %}[{{ label }}]{% translate word %}'
                     '{% translate "Search" noop %}{% translate "Search"|upper %}',
+    "static.html": '{% load static %}<link href="{% static "css/site.css" %}">{% static "a b&c.css" %}'
+                   '{% static name %}{% static "x.css" as url %}[{{ url }}]',
 }
+LIBRARIES = {"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"}
 
 
 def engine():
     loaders = [("newsroom.template_loaders.Loader", [("django.template.loaders.locmem.Loader", TEMPLATES)])]
-    return Engine(loaders=loaders, libraries={"i18n": "django.templatetags.i18n"})
+    return Engine(loaders=loaders, libraries=LIBRARIES)
 
 
 def render(name, **context):
@@ -37,12 +40,12 @@ def test_each_language_gets_its_own_translated_copy():
 def test_filled_in_text_is_what_the_tag_renders():
     """Every template renders exactly as with Django's own cached loader, in both languages."""
     stock = Engine(loaders=[("django.template.loaders.cached.Loader", [("django.template.loaders.locmem.Loader", TEMPLATES)])],
-                   libraries={"i18n": "django.templatetags.i18n"})
+                   libraries=LIBRARIES)
     ours = engine()
     for language in ("zh-hans", "en"):
         with translation.override(language):
             for name in TEMPLATES:
-                context = {"flag": True, "word": "Archive"}
+                context = {"flag": True, "word": "Archive", "name": "img/logo.png"}
                 assert ours.get_template(name).render(Context(context)) == stock.get_template(name).render(Context(context))
 
 
@@ -50,3 +53,4 @@ def test_translations_that_depend_on_the_context_still_render_each_time():
     """Messages kept in a variable, read from one, marked noop or filtered are left to the tag."""
     with translation.override("zh-hans"):
         assert render("dynamic.html", word="Archive") == "[搜索]归档Search搜索"
+
