@@ -361,6 +361,14 @@ class Article(models.Model):
         return cached_reverse("articles:author", name=self.author)
 
     @cached_property
+    def filed_under(self):
+        """Names of its categories, then of its tags: a feed item's <category> elements.
+
+        Kept with the article, which feeds keep until content changes.
+        """
+        return [category.name for category in self.categories.all()] + [tag.name for tag in self.tags.all()]
+
+    @cached_property
     def summary(self):
         """The excerpt cut for meta descriptions and link previews; kept with the (cached) article."""
         return Truncator(self.excerpt).chars(160)

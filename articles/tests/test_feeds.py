@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from django.utils.http import parse_http_date
 from PIL import Image as PILImage
 from taggit.models import Tag
 
@@ -196,3 +197,22 @@ def test_feed_is_handed_to_the_server_in_one_piece(client):
     response = client.get("/feeds/rss/")
     assert response.status_code == 200
     assert len(list(response)) == 1
+
+
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_entries_are_filed_under_their_categories_then_tags(client, kind):
+    """A feed reader sees an entry's categories, then its tags, as the entry's categories."""
+    article = ArticleFactory(categories=[Category.objects.create(name="科技")])
+    article.tags.add("芯片", "手机")
+    (entry,) = read_feed(client, f"/feeds/{kind}/").entries
+    names = [tag.term for tag in entry.tags]
+    assert names[0] == "科技" and sorted(names[1:]) == ["手机", "芯片"]
+
+
+def test_feed_says_when_its_newest_entry_changed(client):
+    """Last-Modified is the newest entry's update time, so readers and proxies can ask "changed since?"."""
+    ArticleFactory(published_at=timezone.now() - dt.timedelta(hours=2))
+    newest = ArticleFactory(published_at=timezone.now() - dt.timedelta(hours=1))
+    response = client.get("/feeds/rss/")
+    expected = calendar.timegm(Article.objects.get(pk=newest.pk).updated_at.utctimetuple())
+    assert parse_http_date(response["Last-Modified"]) == expected
