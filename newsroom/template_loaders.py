@@ -32,7 +32,9 @@ class Loader(cached.Loader):
 
 
 def _is_literal(expression):
-    return not expression.filters and isinstance(getattr(expression.var, "literal", None), str)
+    """A quoted string without filters: parsed as the string itself, or by {% translate %} as a Variable."""
+    value = getattr(expression.var, "literal", expression.var)
+    return not expression.filters and isinstance(value, str)
 
 
 def _is_constant(node):

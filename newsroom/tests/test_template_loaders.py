@@ -54,3 +54,17 @@ def test_translations_that_depend_on_the_context_still_render_each_time():
     with translation.override("zh-hans"):
         assert render("dynamic.html", word="Archive") == "[搜索]归档Search搜索"
 
+
+
+def test_constant_static_urls_are_asked_of_the_storage_once(monkeypatch):
+    """A quoted {% static %} path is looked up when the template loads, not on every render."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    asked = []
+    real_url = staticfiles_storage.url
+    monkeypatch.setattr(staticfiles_storage, "url", lambda path: asked.append(path) or real_url(path))
+    template = engine().get_template("static.html")
+    for _ in range(3):
+        template.render(Context({"name": "n.css"}))
+    assert sorted(set(asked)) == ["a b&c.css", "css/site.css", "n.css", "x.css"]
+    assert asked.count("css/site.css") == 1 and asked.count("n.css") == 3 and asked.count("x.css") == 3
