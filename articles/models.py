@@ -410,7 +410,7 @@ class Article(models.Model):
             future = self.published_at > timezone.now()
             self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
         if not self.slug:
-            self.slug = Article.objects.unique_slug(unicode_slug(self.title), self.pk)
+            self.slug = Article.objects.unique_slug(unicode_slug(self.title, max_length=100), self.pk)
         super().save(*args, **kwargs)
 
 

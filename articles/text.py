@@ -79,25 +79,10 @@ def reading_minutes(text, cjk_per_minute=400, words_per_minute=220):
     return max(1, round(cjk / cjk_per_minute + words / words_per_minute))
 
 
-SLUG_LENGTH = 50  # characters; a Chinese one is 9 bytes in a shared link
-
-
-def _latin(ch):
-    return ch.isascii() and ch.isalnum()
-
-
-def unicode_slug(value, max_length=SLUG_LENGTH, fallback="article"):
-    """A URL slug that keeps Chinese characters (Django's plain slugify drops them).
-
-    Cut to ``max_length``, never inside a Latin word when an earlier hyphen allows.
-    """
-    slug = slugify(value or "", allow_unicode=True)
-    if len(slug) > max_length:
-        cut = slug[:max_length]
-        if _latin(cut[-1]) and _latin(slug[max_length]) and "-" in cut:
-            cut = cut.rsplit("-", 1)[0]
-        slug = cut
-    return slug.strip("-_") or fallback
+def unicode_slug(value, max_length=80, fallback="article"):
+    """A URL slug that keeps Chinese characters (Django's plain slugify drops them)."""
+    slug = slugify(value or "", allow_unicode=True)[:max_length].strip("-_")
+    return slug or fallback
 
 
 def _is_cjk(ch):

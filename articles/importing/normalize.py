@@ -118,8 +118,7 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
     permalink = _text(fm.get("permalink") or fm.get("url"), "permalink", limit=1000)
     if not slug and permalink:
         slug = permalink.strip("/").rsplit("/", 1)[-1].removesuffix(".html")
-    # The post's own slug as given; one made from the title is kept short.
-    slug = unicode_slug(slug, max_length=LIMITS["slug"]) if slug else unicode_slug(title)
+    slug = unicode_slug(slug or title, max_length=LIMITS["slug"])
 
     return Post(
         path=raw_post.path,

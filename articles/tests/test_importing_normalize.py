@@ -486,14 +486,6 @@ def test_slug_from_slug_permalink_or_title(lines, slug):
     assert post_from(fm(lines)).slug == slug
 
 
-def test_slug_made_from_a_long_title_is_short_but_a_given_one_is_kept():
-    """A long title makes a 50-character slug (short links); a post's own 80-character slug is kept whole."""
-    title = "安全公司：年度最大DeFi黑客事件Poly Network遭受攻击源头已找到，对于跨链互操作协议遭受攻击事件，技术团队经过深度分析"
-    assert post_from(fm([f"title: {title}"])).slug == "安全公司年度最大defi黑客事件poly-network遭受攻击源头已找到对于跨链互操作协议遭受攻击"
-    given = "a-" * 39 + "zz"
-    assert post_from(fm(["title: x", f"slug: {given}"])).slug == given
-
-
 @pytest.mark.parametrize(("lines", "lang"), [(["lang: zh-CN"], "zh-CN"), (["language: ja"], "ja"), ([], "")])
 def test_language(lines, lang):
     """`lang:` or `language:` gives the article language."""
