@@ -216,7 +216,7 @@ class ArticleQuerySet(models.QuerySet):
         """``base``, else ``base-2`` to ``base-5``, else ``base`` and a random suffix: one no other article uses.
 
         Counting on past five would cost a query per article of a series whose
-        titles start alike (slugs keep 50 characters): here it takes two at most.
+        titles start alike: here it takes two at most.
         """
         others = self.exclude(pk=exclude_pk) if exclude_pk else self
         candidates = [base, *(f"{base}-{n}" for n in range(2, 6))]
