@@ -221,9 +221,9 @@ class ArticleQuerySet(models.QuerySet):
         others = self.exclude(pk=exclude_pk) if exclude_pk else self
         candidates = [base, *(f"{base}-{n}" for n in range(2, 6))]
         taken = set(others.filter(slug__in=candidates).values_list("slug", flat=True))  # the unique index
-        free = [slug for slug in candidates if slug not in taken]
-        if free:
-            return free[0]
+        for slug in candidates:
+            if slug not in taken:
+                return slug
         while True:
             slug = f"{base}-{secrets.token_hex(3)}"
             if not others.filter(slug=slug).exists():

@@ -25,9 +25,9 @@ class Loader(cached.Loader):
 
     def get_template(self, template_name, skip=None):
         template = super().get_template(template_name, skip)
-        if not getattr(template, "translated", False):
+        if not getattr(template, "filled_in", False):
             _fill_in_constants(template.nodelist, autoescape=template.engine.autoescape)
-            template.translated = True
+            template.filled_in = True
         return template
 
 
