@@ -2,12 +2,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .caching import CachedPageMixin, remember
+from .caching import CachedPageMixin, cached_reverse, remember
 from .filters import ArticleFilter, category_options
 from .models import Article, Category, TaggedArticle
 from .pagination import ArticlePaginator, PageArticles
@@ -197,22 +199,45 @@ def related_ids(article, categories, tags, pool=60):
     return sorted(candidates, key=lambda pk: -score[pk])[:RELATED_COUNT]  # stable: newest first on ties
 
 
+def _link(url, text):
+    return {"url": url, "text": text}
+
+
 def around(article):
-    """What an article page shows besides the article: its categories and tags,
-    previous/next in its first category, the ids of related articles, its reading time."""
+    """What an article page shows besides the article, ready to print in the active language:
+    its categories and tags, previous/next in its first category, the ids of related
+    articles, its dates and reading time.
+
+    Links, dates and counts are put into words here, once per content version and
+    language, rather than by template filters on every request.
+    """
     categories, tags = list(article.categories.all()), list(article.tags.all())
-    found = {"categories": categories, "tags": tags, "previous": None, "next": None, "related": [],
-             "reading_minutes": reading_minutes(article.search_text)}
+    minutes = reading_minutes(article.search_text)
+    found = {
+        "categories": [_link(category.get_absolute_url(), category.name) for category in categories],
+        "tags": [_link(cached_reverse("articles:tag", slug=tag.slug), tag.name) for tag in tags],
+        "previous": None,
+        "next": None,
+        "related": [],
+        "published_iso": localtime(article.published_at).isoformat(),
+        "updated_iso": localtime(article.updated_at).isoformat(),
+        "published_display": date_format(localtime(article.published_at), "DATETIME_FORMAT"),
+        "reading_time": ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes},
+        "source_url": article.get_source_url() if article.source_name else "",
+        "author_url": article.get_author_url() if article.author and article.author != article.source_name else "",
+    }
     if categories:
         siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
         # The plain range condition lets the date index bound the walk; the OR breaks ties.
         moment = article.published_at
-        found["previous"] = siblings.filter(
+        previous = siblings.filter(
             Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
         ).order_by("-published_at", "-pk").first()
-        found["next"] = siblings.filter(
+        following = siblings.filter(
             Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
         ).order_by("published_at", "pk").first()
+        found["previous"] = previous and _link(previous.get_absolute_url(), previous.title)
+        found["next"] = following and _link(following.get_absolute_url(), following.title)
     if categories or tags:
         found["related"] = related_ids(article, categories, tags)
     return found
@@ -242,9 +267,13 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        # All of it changes only when content does: kept until the content version moves.
-        context = dict(remember("newsroom:around:", self.object.pk, compute=lambda: around(self.object)))
+        # Kept per language until content changes: links, dates and counts are put into words.
+        article = self.object
+        context = dict(remember("newsroom:around:", article.pk, get_language(), compute=lambda: around(article)))
         listing = SimpleLazyObject(lambda: Article.objects.published().for_listing())  # only for uncached cards
         context["related"] = PageArticles(listing, context["related"])
-        context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["page_url"] = self.request.build_absolute_uri(article.get_absolute_url())
+        image = article.head_image or article.thumbnail  # what link previews show
+        context["share_image_url"] = image and self.request.build_absolute_uri(image.url)
+        context["preview"] = self.request.user.is_staff and not article.is_visible()
         return super().get_context_data(**context, **kwargs)

@@ -41,15 +41,8 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-@register.simple_tag(takes_context=True)
-def absolute(context, url):
-    return context["request"].build_absolute_uri(url)
-
-
-@register.simple_tag(takes_context=True)
-def article_json_ld(context, article, page_url):
-    request = context["request"]
-    image = article.head_image or article.thumbnail
+@register.simple_tag
+def article_json_ld(article, page_url, image_url=""):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -60,8 +53,8 @@ def article_json_ld(context, article, page_url):
         "description": article.excerpt,
         "publisher": {"@type": "Organization", "name": "Newsroom"},
     }
-    if image:
-        data["image"] = [request.build_absolute_uri(image.url)]
+    if image_url:
+        data["image"] = [image_url]
     if article.author:
         data["author"] = {"@type": "Person" if article.author != article.source_name else "Organization",
                           "name": article.author}

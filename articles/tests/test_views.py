@@ -348,6 +348,27 @@ def test_article_page_shows_tags_original_link_and_reading_time(client):
     assert "5 min read" in page  # 2000 Chinese characters at 400 a minute
 
 
+def test_article_page_speaks_each_language_whichever_is_read_first(client):
+    """Date, reading time and links follow the page's language, also once the other language was shown."""
+    category = Category.objects.create(name="科技")
+    moment = dt.datetime(2024, 3, 5, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    article = ArticleFactory(body="<p>" + "字" * 800 + "</p>", categories=[category], tags=["芯片"],
+                             source_name="新华社", published_at=moment)
+    english = get_page(client, en_url(article))
+    with translation.override("zh-hans"):
+        chinese = get_page(client, article.get_absolute_url())
+    assert "阅读约需 2 分钟" in chinese and "2 min read" in english
+    assert "2024年3月5日" in chinese and "March 5, 2024" in english
+    for page in (chinese, english):
+        assert '<time datetime="2024-03-05T14:30:00+08:00">' in page
+    tag = Tag.objects.get(name="芯片")
+    with translation.override("zh-hans"):
+        assert f'href="{reverse("articles:tag", kwargs={"slug": tag.slug})}"' in chinese
+    assert f'href="{in_en("articles:tag", slug=tag.slug)}"' in english
+    assert 'href="/en/category/' in english and 'href="/category/' in chinese
+    assert 'href="/en/sources/' in english and 'href="/sources/' in chinese
+
+
 def test_article_page_without_original_has_no_original_link(client):
     """An article without an original URL shows no "read the original" link."""
     article = ArticleFactory(source_url="")
