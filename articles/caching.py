@@ -155,7 +155,8 @@ def _serve_cached(request, respond):
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return _rendered(respond())
     state = freshness()
-    key = fresh_key("newsroom:page:", get_language(), request.path, request.META.get("QUERY_STRING", ""), state=state)
+    address = (request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""))
+    key = fresh_key("newsroom:page:", get_language(), *address, state=state)  # pages carry absolute links
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:

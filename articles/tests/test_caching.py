@@ -83,6 +83,16 @@ def test_pages_in_two_languages_are_cached_apart(client, site):
     assert '<html lang="en">' in text(client.get("/en/"))
 
 
+@pytest.mark.parametrize("kind", ["home", "article"])
+def test_pages_read_at_two_host_names_are_cached_apart(client, site, settings, kind):
+    """A page cached for one host name keeps its absolute links to itself: the other host gets its own."""
+    settings.ALLOWED_HOSTS = ["news.example.com", "mirror.example.org"]
+    url = PAGES[kind](site)
+    for host in ("news.example.com", "mirror.example.org", "news.example.com"):
+        page = text(client.get(url, HTTP_HOST=host))
+        assert f'<link rel="canonical" href="http://{host}/' in page
+
+
 def test_response_carries_etag_last_modified_and_public_cache_control(client, site):
     """Cached pages tell browsers how to revalidate them."""
     response = client.get("/")
@@ -338,15 +348,17 @@ def test_a_change_saved_on_another_server_shows_at_once(client, site, settings, 
 
 
 def test_feed_without_the_page_cache_follows_changes(client, settings, django_assert_num_queries):
-    """The feed's articles are read once per content version, and a saved change shows at once."""
+    """A feed's entries are worked out once per content version, and a saved change shows at once."""
     settings.NEWSROOM_PAGE_CACHE = False
     article = ArticleFactory(title="订阅里的新闻")
-    client.get("/feeds/rss/")
-    with django_assert_num_queries(0):
-        assert "订阅里的新闻" in client.get("/feeds/atom/").content.decode()
+    for url in ("/feeds/rss/", "/feeds/atom/"):
+        client.get(url)
+        with django_assert_num_queries(0):
+            assert "订阅里的新闻" in client.get(url).content.decode()
     article.title = "订阅里的新闻改了"
     article.save()
-    assert "订阅里的新闻改了" in client.get("/feeds/rss/").content.decode()
+    for url in ("/feeds/rss/", "/feeds/atom/"):
+        assert "订阅里的新闻改了" in client.get(url).content.decode()
 
 
 def test_each_process_keeps_a_bounded_number_of_pieces():

@@ -128,6 +128,21 @@ def test_uploaded_head_image_enclosure_is_an_absolute_url(client, kind):
     assert enclosure.href == "http://testserver" + image.url
 
 
+@pytest.mark.parametrize("page_cache", [True, False])
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_feed_links_point_at_the_address_it_was_read_from(client, settings, kind, page_cache):
+    """The same feed read at two host names links each reader to the host they used."""
+    settings.NEWSROOM_PAGE_CACHE = page_cache
+    settings.ALLOWED_HOSTS = ["news.example.com", "mirror.example.org"]
+    image = Image.objects.create(file=png_upload())
+    ArticleFactory(head_image=image)
+    for host in ("news.example.com", "mirror.example.org"):
+        response = client.get(f"/feeds/{kind}/", HTTP_HOST=host)
+        entry = feedparser.parse(response.content).entries[0]
+        assert entry.link.startswith(f"http://{host}/articles/")
+        assert entry.enclosures[0].href == f"http://{host}{image.url}"
+
+
 def test_a_control_character_in_one_title_does_not_break_the_feed(client):
     """One title containing a control character does not take the whole feed down."""
     ArticleFactory(title="正常的新闻")
