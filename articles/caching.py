@@ -26,7 +26,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -151,15 +151,24 @@ def _rendered(response):
     return response
 
 
+def signed_in(request):
+    """Whether an editor is signed in. Without a session cookie nobody is: readers'
+    requests need not load a session to know it."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
 def _serve_cached(request, respond):
-    if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-        return _rendered(respond())
+    if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or signed_in(request):
+        response = _rendered(respond())
+        patch_vary_headers(response, ["Cookie"])  # editors get previews and fresh pages
+        return response
     state = freshness()
     address = (request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""))
     key = fresh_key("newsroom:page:", get_language(), *address, state=state)  # pages carry absolute links
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
+        patch_vary_headers(not_modified, ["Cookie"])
         return not_modified
     # Kept as (body, headers), here and in the shared cache: every reader gets a response of their own.
     recent = _recent(state)
@@ -171,6 +180,7 @@ def _serve_cached(request, respond):
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=60)
+        patch_vary_headers(response, ["Cookie"])
         stored = (response.content, dict(response.items()))
         cache.set(key, stored, CACHE_SECONDS)
     recent[key] = stored

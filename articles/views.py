@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .caching import CachedPageMixin, cached_reverse, remember
+from .caching import CachedPageMixin, cached_reverse, remember, signed_in
 from .filters import ArticleFilter, category_options
 from .models import Article, Category, TaggedArticle
 from .pagination import ArticlePaginator, PageArticles
@@ -246,16 +246,20 @@ def around(article):
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.previewing = signed_in(request) and request.user.is_staff  # staff may preview drafts
+
     def get_queryset(self):
         # Staff preview drafts and scheduled articles. The whole article is
         # needed here: for_listing() would defer the body and load it again.
         # Categories and tags come with the rest of the page's surroundings, see around().
-        articles = Article.objects.all() if self.request.user.is_staff else Article.objects.published()
+        articles = Article.objects.all() if self.previewing else Article.objects.published()
         return articles.select_related("thumbnail", "head_image")
 
     def get_object(self, queryset=None):
         find = super().get_object
-        if self.request.user.is_staff:
+        if self.previewing:
             return find(queryset)
         # Readers' articles are kept until content changes, like the rest of the page.
         return remember("newsroom:article:", self.kwargs["pk"], compute=lambda: find(queryset))
@@ -275,5 +279,5 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         context["page_url"] = self.request.build_absolute_uri(article.get_absolute_url())
         image = article.head_image or article.thumbnail  # what link previews show
         context["share_image_url"] = image and self.request.build_absolute_uri(image.url)
-        context["preview"] = self.request.user.is_staff and not article.is_visible()
+        context["preview"] = self.previewing and not article.is_visible()
         return super().get_context_data(**context, **kwargs)

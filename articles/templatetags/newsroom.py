@@ -8,7 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import renditions
-from ..caching import cached_reverse, render_cards
+from ..caching import cached_reverse, render_cards, signed_in
 
 register = template.Library()
 
@@ -91,7 +91,7 @@ def article_cards(context, articles, terms=None, template="includes/article_card
     Signed-in staff get freshly rendered cards.
     """
     request = context.get("request")
-    if request is not None and request.user.is_authenticated:
+    if request is not None and signed_in(request):
         return mark_safe(  # noqa: S308 - our template
             "".join(render_to_string(template, {"article": a, "terms": terms}) for a in articles)
         )

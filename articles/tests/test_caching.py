@@ -113,6 +113,17 @@ def test_conditional_get_with_the_etag_is_304(client, site, django_assert_num_qu
     assert response.content == b""
 
 
+@pytest.mark.parametrize("kind", ["home", "article"])
+def test_cached_pages_say_they_vary_by_cookie(client, site, kind):
+    """Fresh, cached and 304 answers all tell shared caches that a signed-in editor gets another page."""
+    url = PAGES[kind](site)
+    first, second = client.get(url), client.get(url)
+    not_modified = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert not_modified.status_code == 304
+    for response in (first, second, not_modified):
+        assert "Cookie" in response["Vary"]
+
+
 def test_conditional_get_with_another_pages_etag_is_200(client, site):
     """An ETag of one page does not validate another page."""
     etag = client.get("/")["ETag"]
