@@ -372,10 +372,7 @@ class Article(models.Model):
 
     @cached_property
     def filed_under(self):
-        """Names of its categories, then of its tags: a feed item's <category> elements.
-
-        Kept with the article, which feeds keep until content changes.
-        """
+        """Names of its categories, then of its tags: a feed item's <category> elements."""
         return [category.name for category in self.categories.all()] + [tag.name for tag in self.tags.all()]
 
     @cached_property
