@@ -140,9 +140,11 @@ def serve_cached(request, respond):
     """
     token = _pinned.set(_current_state())
     try:
-        return _serve_cached(request, respond)
+        response = _serve_cached(request, respond)
     finally:
         _pinned.reset(token)
+    patch_vary_headers(response, ["Cookie"])  # signed-in editors get previews and fresh pages
+    return response
 
 
 def _rendered(response):
@@ -159,16 +161,13 @@ def signed_in(request):
 
 def _serve_cached(request, respond):
     if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or signed_in(request):
-        response = _rendered(respond())
-        patch_vary_headers(response, ["Cookie"])  # editors get previews and fresh pages
-        return response
+        return _rendered(respond())
     state = freshness()
     address = (request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""))
     key = fresh_key("newsroom:page:", get_language(), *address, state=state)  # pages carry absolute links
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        patch_vary_headers(not_modified, ["Cookie"])
         return not_modified
     # Kept as (body, headers), here and in the shared cache: every reader gets a response of their own.
     recent = _recent(state)
@@ -180,7 +179,6 @@ def _serve_cached(request, respond):
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=60)
-        patch_vary_headers(response, ["Cookie"])
         stored = (response.content, dict(response.items()))
         cache.set(key, stored, CACHE_SECONDS)
     recent[key] = stored

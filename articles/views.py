@@ -212,16 +212,16 @@ def around(article):
     language, rather than by template filters on every request.
     """
     categories, tags = list(article.categories.all()), list(article.tags.all())
-    minutes = reading_minutes(article.search_text)
+    minutes, published = reading_minutes(article.search_text), localtime(article.published_at)
     found = {
         "categories": [_link(category.get_absolute_url(), category.name) for category in categories],
         "tags": [_link(cached_reverse("articles:tag", slug=tag.slug), tag.name) for tag in tags],
         "previous": None,
         "next": None,
         "related": [],
-        "published_iso": localtime(article.published_at).isoformat(),
+        "published_iso": published.isoformat(),
         "updated_iso": localtime(article.updated_at).isoformat(),
-        "published_display": date_format(localtime(article.published_at), "DATETIME_FORMAT"),
+        "published_display": date_format(published, "DATETIME_FORMAT"),
         "reading_time": ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes},
         "source_url": article.get_source_url() if article.source_name else "",
         "author_url": article.get_author_url() if article.author and article.author != article.source_name else "",

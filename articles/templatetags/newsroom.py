@@ -8,7 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import renditions
-from ..caching import cached_reverse, render_cards, signed_in
+from ..caching import render_cards, signed_in
 
 register = template.Library()
 
@@ -24,12 +24,6 @@ def highlight(text, terms):
     return mark_safe(  # noqa: S308 - every part is escaped
         "".join(f"<mark>{escape(part)}</mark>" if i % 2 else escape(part) for i, part in enumerate(parts))
     )
-
-
-@register.filter
-def tag_url(tag):
-    """A tag's page: taggit's Tag has no get_absolute_url()."""
-    return cached_reverse("articles:tag", slug=tag.slug)
 
 
 @register.simple_tag
