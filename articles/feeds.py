@@ -1,3 +1,4 @@
+import io
 import mimetypes
 
 from django.contrib.syndication.views import Feed
@@ -5,10 +6,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import feedgenerator
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import Tag
 
 from .caching import remember
@@ -17,9 +19,44 @@ from .models import Article, Category
 FEED_SIZE = 30
 
 
+class EntriesWrittenOnce:
+    """Feed generator mixin: an entry's XML is written once per content version, like an
+    article card, and copied into every feed that lists it (site, category and tag feeds).
+
+    Writing the ~300 elements of thirty entries was nine tenths of a feed's time.
+    """
+
+    entry_element = "item"
+
+    def write_items(self, handler):
+        # An entry's address holds the host it was read from; the language is kept apart as pages do.
+        kind, language = type(self).__name__, get_language()
+        for item in self.items:
+            address = item["unique_id"] or item["link"]
+            entry = remember("newsroom:feed-entry:", kind, language, address, compute=lambda i=item: self.entry_xml(i))
+            handler.ignorableWhitespace(entry)  # SAX's way to write text as it is: the XML is ours, escaped
+
+    def entry_xml(self, item):
+        buffer = io.StringIO()
+        handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+        handler.startElement(self.entry_element, self.item_attributes(item))
+        self.add_item_elements(handler, item)
+        handler.endElement(self.entry_element)
+        return buffer.getvalue()
+
+
+class RssFeed(EntriesWrittenOnce, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(EntriesWrittenOnce, feedgenerator.Atom1Feed):
+    entry_element = "entry"
+
+
 class LatestArticlesFeed(Feed):
     """RSS 2.0 of the latest articles, full sanitized content and head image enclosure."""
 
+    feed_type = RssFeed
     title = _("Newsroom: latest news")
     description = _("The latest articles on Newsroom.")
 
@@ -53,9 +90,10 @@ class LatestArticlesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         # Django's, with two changes. What the feed says (a dozen attribute
         # look-ups per entry) is worked out once per content version, address
-        # and language; the XML is written on every request. And it is written
-        # to a string given to the response whole: written to the response, its
-        # ~1,400 small pieces were each encoded and kept apart and sent as as many packets.
+        # and language, and each entry is written once (see EntriesWrittenOnce);
+        # the rest is written on every request. And it is written to a string given
+        # to the response whole: written to the response, its ~1,400 small pieces
+        # were each encoded and kept apart and sent as as many packets.
         def build():
             try:
                 obj = self.get_object(request, *args, **kwargs)
@@ -87,7 +125,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestArticlesFeed.description
 
 
@@ -109,7 +147,7 @@ class CategoryFeed(LatestArticlesFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = CategoryFeed.description
 
 
@@ -131,5 +169,5 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = TagFeed.description

@@ -178,6 +178,23 @@ def test_tag_feed_lists_articles_with_the_tag(client, kind):
     assert "人工智能" in feed.feed.title
 
 
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_an_article_in_several_feeds_shows_a_change_in_each(client, settings, kind):
+    """An entry listed by the site, category and tag feeds shows a saved change in all of them."""
+    settings.NEWSROOM_PAGE_CACHE = False  # entries are still kept, once per content version
+    tech = Category.objects.create(name="科技")
+    article = ArticleFactory(title="三处都有的新闻", categories=[tech], tags=["芯片"])
+    urls = [f"/feeds/{kind}/", f"/feeds/category/{tech.path}/{kind}/",
+            f"/feeds/tags/{Tag.objects.get(name='芯片').slug}/{kind}/"]
+    for url in urls:
+        assert entry_titles(read_feed(client, url)) == ["三处都有的新闻"]
+    article.title = "三处都改了的新闻"
+    article.save()
+    for url in urls:
+        (entry,) = read_feed(client, url).entries
+        assert (entry.title, entry.link) == ("三处都改了的新闻", absolute(article))
+
+
 @pytest.mark.parametrize(
     "url",
     [
