@@ -4,8 +4,9 @@ Builds (or reuses) a database of N articles generated from the shared corpus,
 starts gunicorn on 127.0.0.1, and measures with wrk, side by side in one run:
 requests/s and p50/p99 latency of the main pages with and without the page
 cache, the same for /livez (a minimal Django view: the framework's floor,
-measured between every two pages; each page's "% floor" is against the two
-floor runs around it), the uncached p99 latency also at a light load (one
+measured between every two page runs; each page is run --rounds times, each
+run compared with the two floor runs around it, and the median run is shown:
+this machine's speed moves 10-40 % from one run to the next), the uncached p99 latency also at a light load (one
 connection per gunicorn worker, so that it is the page's own time and not
 the wait for a free worker), SQL queries per page, the time of a cold visit
 (every cache empty, as after a content change; in-process median of five),
@@ -185,9 +186,10 @@ class Gunicorn:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, seconds, connections):
+def wrk(url, seconds, connections, warm=True):
     """(requests/s, p50 ms, p99 ms, errors) for ``url``, from wrk."""
-    subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)  # warm every worker
+    if warm:
+        subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)  # every worker has the page
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency", url],
         capture_output=True, text=True, timeout=seconds + 30,
@@ -213,6 +215,7 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each page, each between two floor runs")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2, help="gunicorn workers")
     parser.add_argument("--rebuild", action="store_true", help="re-import even if the database is ready")
     parser.add_argument("--light-connections", type=int, default=None,
@@ -233,24 +236,30 @@ def main():
     for cached in (False, True):
         with Gunicorn(env, args.workers, page_cache=cached) as server:
             base = f"http://127.0.0.1:{server.port}"
-            # The floor is measured between every two pages: a page is compared
+            # The floor is measured between every two page runs: a run is compared
             # with the floor around it, not with one taken minutes apart.
             runs = [wrk(base + floor_url, args.seconds, args.connections)]
             for name, (url, *_rest) in pages.items():
-                results[name, cached] = wrk(base + url, args.seconds, args.connections)
+                paired = []  # (page run, the mean of the floor runs before and after it)
+                for round_ in range(args.rounds):
+                    page = wrk(base + url, args.seconds, args.connections, warm=round_ == 0)
+                    runs.append(wrk(base + floor_url, args.seconds, args.connections, warm=False))
+                    paired.append((page, (runs[-2][0] + runs[-1][0]) / 2))
+                paired.sort(key=lambda pair: pair[0][0] / pair[1])
+                results[name, cached], floors[name, cached] = paired[len(paired) // 2]  # the median run
                 if not cached:
                     # At full load latency is mostly waiting for a free worker; this is the page's own.
-                    light_p99[name] = wrk(base + url, args.seconds, light)[2]
-                runs.append(wrk(base + floor_url, args.seconds, args.connections))
-                floors[name, cached] = (runs[-2][0] + runs[-1][0]) / 2
+                    light_p99[name] = wrk(base + url, args.seconds, light, warm=False)[2]
+                    runs.append(wrk(base + floor_url, args.seconds, args.connections, warm=False))
             results["floor /livez", cached] = sorted(runs)[len(runs) // 2]  # the median run
             floors["floor /livez", cached] = results["floor /livez", cached][0]
             if not cached:
                 light_p99["floor /livez"] = wrk(base + floor_url, args.seconds, light)[2]
     pages["floor /livez"] = floor
 
-    print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, "
-          f"wrk {args.connections} connections x {args.seconds} s per row; p99 @{light}: uncached, {light} connections")
+    print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, wrk {args.connections} "
+          f"connections, the median of {args.rounds} runs of {args.seconds} s per row; "
+          f"p99 @{light}: uncached, {light} connections")
     print(f"{'page':<14}{'SQL':>4}{'cold ms':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}"
           f"{f'p99 @{light}':>10} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
     for name, (_url, queries, status, cold) in pages.items():
