@@ -230,7 +230,7 @@ def main():
         import_rate, peak = build(args.db, args.articles, env)
     pages = pages_and_queries(env)
     light = args.light_connections or args.workers
-    results, light_p99, floors = {}, {}, {}
+    results, light_p99, floors, spread = {}, {}, {}, {}
     floor = pages.pop("floor /livez")  # measured around every page below, printed last
     floor_url = floor[0]
     for cached in (False, True):
@@ -247,6 +247,7 @@ def main():
                     paired.append((page, (runs[-2][0] + runs[-1][0]) / 2))
                 paired.sort(key=lambda pair: pair[0][0] / pair[1])
                 results[name, cached], floors[name, cached] = paired[len(paired) // 2]  # the median run
+                spread[name, cached] = "/".join(f"{100 * page[0] / floor:.0f}" for page, floor in paired)
                 if not cached:
                     # At full load latency is mostly waiting for a free worker; this is the page's own.
                     light_p99[name] = wrk(base + url, args.seconds, light, warm=False)[2]
@@ -272,6 +273,9 @@ def main():
             row += f"{rate:>{14 if not cached else 12}.0f}{p50:>8.1f}{p99:>8.1f}{100 * rate / floor:>7.0f}%"
             row += f"{light_p99[name]:>10.1f} |" if not cached else ""
         print(row + f"{errors:>7}" + ("" if status == 200 else f"  (HTTP {status})"))
+    print("% floor of each run, lowest first (the table shows the middle one):")
+    for name in [name for name in pages if name != "floor /livez"]:
+        print(f"  {name:<14} uncached {spread[name, False]:<12} cached {spread[name, True]}")
     if import_rate:
         print(f"import: {import_rate:.0f} files/s, peak memory {peak:.0f} MB")
 
