@@ -13,8 +13,22 @@ from articles.sitemaps import ArticleSitemap, CategorySitemap, NewsSitemap
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
-# Language-neutral addresses: feeds, sitemaps, robots.txt.
+# Django tries these in order and stops at the first match: the load balancer's
+# checks first, then the reader pages, the most visited, then the rest.
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+]
+
+# Chinese at /, English at /en/: each page has one language per address, so it can be cached.
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+# Language-neutral addresses: feeds, sitemaps, robots.txt.
+urlpatterns += [
     path("feeds/rss/", cached_page(feeds.LatestArticlesFeed()), name="feed_rss"),
     path("feeds/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
     path("feeds/category/<path:path>/rss/", cached_page(feeds.CategoryFeed()), name="feed_category_rss"),
@@ -36,16 +50,7 @@ urlpatterns = [
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
-    path("livez", livez, name="livez"),
 ]
-
-# Chinese at /, English at /en/: each page has one language per address, so it can be cached.
-urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
-    prefix_default_language=False,
-)
 
 # Uploads in a local folder (not in object storage); a proxy in front may serve /media/ itself.
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and settings.MEDIA_URL.startswith("/"):
