@@ -9,7 +9,6 @@ with 40 requests after 5 warm-up requests, and the difference is divided by
 """
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
