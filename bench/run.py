@@ -6,11 +6,11 @@ requests/s and p50/p99 latency of the main pages with and without the page
 cache, the same for /livez (a minimal Django view: the framework's floor,
 measured between every two page runs; each page is run --rounds times, each
 run compared with the two floor runs around it, and the median run is shown:
-this machine's speed moves 10-40 % from one run to the next), the uncached p99 latency also at a light load (one
-connection per gunicorn worker, so that it is the page's own time and not
-the wait for a free worker), SQL queries per page, the time of a cold visit
-(every cache empty, as after a content change; in-process median of five),
-and the import speed and peak memory of the build.
+a machine's speed can move 10-40 % from one run to the next), the uncached
+p99 latency also at a light load (one connection per gunicorn worker, so that
+it is the page's own time and not the wait for a free worker), SQL queries per
+page, the time of a cold visit (every cache empty, as after a content change;
+in-process median of five), and the import speed and peak memory of the build.
 All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
 """
 
@@ -274,8 +274,9 @@ def main():
             row += f"{light_p99[name]:>10.1f} |" if not cached else ""
         print(row + f"{errors:>7}" + ("" if status == 200 else f"  (HTTP {status})"))
     print("% floor of each run, lowest first (the table shows the middle one):")
-    for name in [name for name in pages if name != "floor /livez"]:
-        print(f"  {name:<14} uncached {spread[name, False]:<12} cached {spread[name, True]}")
+    for name in pages:
+        if name != "floor /livez":
+            print(f"  {name:<14} uncached {spread[name, False]:<12} cached {spread[name, True]}")
     if import_rate:
         print(f"import: {import_rate:.0f} files/s, peak memory {peak:.0f} MB")
 
