@@ -88,23 +88,27 @@ ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # The site's own templates (templates/), Jinja2: see newsroom/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Django's cached loader, one copy per language with constant translations filled in.
-            "loaders": [
-                (
-                    "newsroom.template_loaders.Loader",
-                    ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
-                ),
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": [
+                "articles.context_processors.sections",
+                "articles.context_processors.languages",
+                "articles.context_processors.site_links",
             ],
+        },
+    },
+    {
+        # The apps' templates: Django's admin and the forms and pages it uses.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.sections",
-                "articles.context_processors.languages",
-                "articles.context_processors.site_links",
             ],
         },
     },

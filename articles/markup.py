@@ -1,20 +1,18 @@
+"""HTML pieces the public templates call: pictures, cards, JSON-LD and highlighted search terms."""
+
 import json
 import re
 
-from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from jinja2 import pass_context
 
-from .. import renditions
-from ..caching import render_cards, signed_in
-
-register = template.Library()
-
+from . import renditions
+from .caching import render_cards, signed_in
 
 
-@register.filter
 def highlight(text, terms):
     """Escape ``text`` and wrap each search term in <mark>."""
     if not terms:
@@ -26,7 +24,6 @@ def highlight(text, terms):
     )
 
 
-@register.simple_tag
 def json_ld(data):
     """A JSON-LD script element; <, > and & are escaped so no value can end the script."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -35,7 +32,6 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-@register.simple_tag
 def article_json_ld(article, page_url, image_url=""):
     data = {
         "@context": "https://schema.org",
@@ -57,7 +53,6 @@ def article_json_ld(article, page_url, image_url=""):
     return json_ld(data)
 
 
-@register.simple_tag
 def picture(image, kind="card", alt="", lead=False):
     """An <img> for an article image: resized renditions for uploads, no-referrer hotlinks for remote ones.
 
@@ -78,7 +73,7 @@ def picture(image, kind="card", alt="", lead=False):
     )
 
 
-@register.simple_tag(takes_context=True)
+@pass_context
 def article_cards(context, articles, terms=None, template="includes/article_card.html"):
     """Cards for a list of articles, from the card cache for readers (search results highlighted).
 
