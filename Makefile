@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 LOG_FORMAT=plain
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup serve test audit bench clean
+.PHONY: run setup serve test audit bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ serve: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translations: collect new texts into locale/zh_Hans/LC_MESSAGES/django.po, then compile it.
+messages: $(VENV)/.runtime
+	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans
+	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore ".*"
 
 # Known vulnerabilities in the pinned requirements (needs the PyPI JSON API or OSV).
 audit: $(VENV)/.dev

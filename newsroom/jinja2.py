@@ -14,6 +14,7 @@ URL is the storage's, fixed when the storage is made: settings that change it
 need a restart, as they do for the storage itself.
 """
 
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.template import defaultfilters, defaulttags
@@ -79,6 +80,19 @@ class PageEnvironment(Environment):
             source = _FillInConstants().visit(self.parse(source, name, filename))
             source.set_environment(self)
         return super().compile(source, name, filename, raw, defer_init)
+
+
+def messages(directory):
+    """(path, line, singular, plural or None) of each message in the templates under ``directory``.
+
+    Django's makemessages reads templates as Django templates and misses
+    messages with variables; the project's makemessages adds these.
+    """
+    env = environment()
+    for path in sorted(Path(directory).rglob("*.*")):
+        for line, _function, message in env.extract_translations(path.read_text(encoding="utf-8")):
+            strings = [message] if isinstance(message, str) else [part for part in message if part]
+            yield path, line, strings[0], strings[1] if len(strings) > 1 else None
 
 
 def environment(**options):

@@ -2,12 +2,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.template import engines
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from jinja2 import DictLoader, Environment
 
-from newsroom.jinja2 import environment
+from newsroom.jinja2 import environment, messages
 
 TEMPLATES = {
     "page.html": '<b>{{ _("Search") }}</b>{% if flag %}{{ _("Archive") }}{% endif %}'
@@ -71,20 +70,11 @@ def test_constant_static_urls_are_asked_of_the_storage_once(monkeypatch):
     assert asked.count("css/site.css") == 1 and asked.count("a b&c.css") == 1 and asked.count("n.css") == 3
 
 
-def site_messages():
-    """(file, singular, plural or None) of every message in the site's templates."""
-    env = engines["jinja2"].env
-    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.*")):
-        for _line, _function, message in env.extract_translations(path.read_text()):
-            strings = [message] if isinstance(message, str) else [part for part in message if part]
-            yield path.name, strings[0], strings[1] if len(strings) > 1 else None
-
-
 def test_every_message_of_the_site_templates_is_translated():
     """Each text the public templates translate has a Simplified Chinese translation."""
-    messages = list(site_messages())
-    assert len(messages) > 40
+    found = list(messages(Path(settings.BASE_DIR) / "templates"))
+    assert len(found) > 40
     with translation.override("zh-hans"):
-        untranslated = [(name, singular) for name, singular, plural in messages
+        untranslated = [(path.name, singular) for path, _line, singular, plural in found
                         if (ngettext(singular, plural, 2) if plural else gettext(singular)) in (singular, plural)]
     assert untranslated == []
