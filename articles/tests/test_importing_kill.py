@@ -68,7 +68,8 @@ def test_sigkill_at_random_points_leaves_whole_articles_only(tmp_path, posts):
     survived = []
     for _ in range(KILLS):
         process = manage(db, "import_seeds", str(posts), "-v", "0", popen=True)
-        time.sleep(rng.uniform(0.3, 1.5))
+        wait_until_writing(db, process, past=len(snapshot(db)))  # however slow the start, the kill lands mid-import
+        time.sleep(rng.uniform(0, 0.15))
         process.send_signal(signal.SIGKILL)
         process.wait()
         for child in _orphans():  # the parser workers die with their parent's pipe; make sure
@@ -85,6 +86,16 @@ def test_sigkill_at_random_points_leaves_whole_articles_only(tmp_path, posts):
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"created {POSTS - before}," in result.stdout
     assert snapshot(db) == reference
+
+
+def wait_until_writing(db, process, past, timeout=60):
+    """Return once the import has stored more than ``past`` articles (or has ended)."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        with sqlite3.connect(db, timeout=5) as conn:
+            if conn.execute("SELECT count(*) FROM articles_article").fetchone()[0] > past:
+                return
+        time.sleep(0.02)
 
 
 def _orphans():
