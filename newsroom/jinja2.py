@@ -75,6 +75,13 @@ class _FillInConstants(NodeTransformer):
 
 
 class PageEnvironment(Environment):
+    """Jinja2 with Django's translations, compiling each template once per language with its constants written in."""
+
+    def __init__(self, **options):
+        super().__init__(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, **options)
+        self.cache = TemplatesByLanguage()
+        self.install_gettext_callables(gettext, ngettext, newstyle=True)
+
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         if isinstance(source, str):
             source = _FillInConstants().visit(self.parse(source, name, filename))
@@ -96,9 +103,7 @@ def messages(directory):
 
 
 def environment(**options):
-    env = PageEnvironment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, **options)
-    env.cache = TemplatesByLanguage()
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env = PageEnvironment(**options)
     env.globals.update(
         static=static, url=url, querystring=querystring, get_language=get_language,
         picture=markup.picture, article_cards=markup.article_cards, article_json_ld=markup.article_json_ld,
