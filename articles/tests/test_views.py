@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.views.defaults import server_error
 from markupsafe import escape
 from taggit.models import Tag
 
@@ -926,6 +927,15 @@ def test_article_with_an_emoji_tag_still_renders(client):
 
 
 # --- Not found --------------------------------------------------------------------------------
+
+
+def test_server_error_page_is_the_sites_own(rf, settings):
+    """A crash shows the site's bilingual error page with its stylesheet, whatever failed before it."""
+    response = server_error(rf.get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "服务器出错了" in page and "Something went wrong" in page
+    assert f'href="{settings.STATIC_URL}css/site.css"' in page
 
 
 def test_404_page_is_in_the_site_style(client):
