@@ -95,7 +95,7 @@ def messages(directory):
     Django's makemessages reads templates as Django templates and misses
     messages with variables; the project's makemessages adds these.
     """
-    env = environment()
+    env = PageEnvironment()  # extraction needs the i18n extension only
     for path in sorted(Path(directory).rglob("*.*")):
         for line, _function, message in env.extract_translations(path.read_text(encoding="utf-8")):
             strings = [message] if isinstance(message, str) else [part for part in message if part]

@@ -18,7 +18,6 @@ def test_makemessages_keeps_every_message_of_the_site_templates(tmp_path, monkey
     settings.BASE_DIR, settings.LOCALE_PATHS = tmp_path, [tmp_path / "locale"]
 
     call_command("makemessages", locale=["zh_Hans"], verbosity=0)
-
     call_command("compilemessages", locale=["zh_Hans"], verbosity=0)
 
     catalogue_dir = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
