@@ -11,13 +11,21 @@ Below the page cache, fragments and query results are kept the same way (see
 also keeps its own copy of what it has read (``_recent``): reading the shared
 cache (Redis, a lock and a pickle even in local memory) is dearer than
 building most fragments. Only the version itself is read from the shared
-cache, once per request, so a change saved on one server shows on all of
+store, once per request, so a change saved by any process shows in all of
 them at once.
+
+The version must be one for every process that serves or changes content:
+it lives in Redis when that is the cache (several servers), else in a file
+that every process of the machine reads (``VersionFile``): gunicorn's
+workers, an import or a shell run beside them. Local memory holds only what
+is kept under a version, which is safe however many processes there are.
 """
 
 import contextvars
 import functools
 import hashlib
+import os
+import threading
 import time
 
 from django.conf import settings
@@ -35,7 +43,56 @@ VERSION_KEY = "newsroom:content-version"
 CACHE_SECONDS = 300  # the shared cache's copies; each process keeps its own while the version holds
 
 
+class VersionFile:
+    """The content version in a file, for the processes of one machine when there is no Redis.
+
+    Written whole and renamed into place, so a reader finds the old version or
+    the new one, never half of one. Reading it costs about as much as a local
+    cache hit (an open and a read of a few bytes).
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+
+    def get(self):
+        try:
+            with open(self.path, "rb") as file:
+                return float(file.read())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def set(self, version):
+        directory = os.path.dirname(self.path)
+        os.makedirs(directory, exist_ok=True)
+        temporary = os.path.join(directory, f".{os.path.basename(self.path)}.{os.getpid()}.{threading.get_ident()}")
+        with open(temporary, "w") as file:
+            file.write(repr(version))
+        os.replace(temporary, self.path)
+
+
+@functools.cache
+def _version_file(path):
+    return VersionFile(path)
+
+
+def _version_store():
+    path = settings.NEWSROOM_VERSION_FILE
+    return _version_file(path) if path else None
+
+
+_version_read = True  # whether this process read the version since it last moved it (see bump_content_version)
+
+
 def content_version():
+    global _version_read
+    _version_read = True
+    store = _version_store()
+    if store is not None:
+        version = store.get()
+        if version is None:
+            version = time.time()
+            store.set(version)
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time(), None)
@@ -114,20 +171,32 @@ def remember(prefix, *parts, compute):
 
 
 def _bump():
-    cache.set(VERSION_KEY, time.time(), None)
+    global _version_read
+    _version_read = False
+    store = _version_store()
+    if store is not None:
+        store.set(time.time())
+    else:
+        cache.set(VERSION_KEY, time.time(), None)
 
 
 def bump_content_version(**kwargs):
     """Signal receiver: content changed, so every cached page is out of date.
 
-    The version moves at once and again when the change commits: a reader
-    served between the two still saw the old rows, and would otherwise keep
-    them cached under the new version.
+    The version moves when the change commits, once per transaction (an
+    imported post saves a dozen rows): until then other processes cannot see
+    the change, and a reader served before the commit would otherwise keep the
+    old rows cached under the new version. It also moves at once when this
+    process has read it since it last moved it, so that this process's own
+    readers see the change inside the transaction too.
     """
-    _bump()
     connection = transaction.get_connection()
-    # Once per transaction: an imported post saves a dozen rows.
-    if connection.in_atomic_block and not any(func is _bump for _ids, func, _robust in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        _bump()
+        return
+    if _version_read:
+        _bump()
+    if not any(func is _bump for _ids, func, _robust in connection.run_on_commit):
         transaction.on_commit(_bump)
 
 

@@ -135,13 +135,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The content version that every cached page and piece is kept under (articles/caching.py)
+# must be one for every process that serves or changes content. With Redis it lives there;
+# without, in this file, which all processes of this machine share: the server's workers,
+# and imports or shells run beside them. Empty: in the default cache (it must then be shared).
+NEWSROOM_VERSION_FILE = (
+    "" if REDIS_URL else os.environ.get("NEWSROOM_VERSION_FILE", str(BASE_DIR / "var" / "content-version"))
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
