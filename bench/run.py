@@ -154,12 +154,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def overrides(workers, page_cache="0 and 1"):
+    """What the benchmark sets differently from the shipped defaults (gunicorn.conf.py, settings), to print."""
+    shown = {"WEB_CONCURRENCY": str(workers), "NEWSROOM_PAGE_CACHE": page_cache}
+    shown.update({name: os.environ[name] for name in sorted(os.environ)
+                  if name.startswith(("GUNICORN_", "NEWSROOM_")) or name in ("REDIS_URL", "DB_CONN_MAX_AGE")})
+    return ", ".join(f"{name}={value}" for name, value in shown.items())
+
+
 class Gunicorn:
+    """gunicorn as shipped (gunicorn.conf.py), on a free local port, with ``workers`` workers."""
+
     def __init__(self, env, workers, page_cache):
         self.port = free_port()
         self.env = {**env, "NEWSROOM_PAGE_CACHE": "1" if page_cache else "0", "WEB_CONCURRENCY": str(workers),
-                    "BIND": f"127.0.0.1:{self.port}", "GUNICORN_ACCESS_LOG": "/dev/null",
-                    "GUNICORN_MAX_REQUESTS": "0"}
+                    "BIND": f"127.0.0.1:{self.port}"}
 
     def __enter__(self):
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -261,6 +270,7 @@ def main():
     print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, wrk {args.connections} "
           f"connections, the median of {args.rounds} runs of {args.seconds} s per row; "
           f"p99 @{light}: uncached, {light} connections")
+    print(f"settings other than the shipped defaults: {overrides(args.workers)}")
     print(f"{'page':<14}{'SQL':>4}{'cold ms':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}"
           f"{f'p99 @{light}':>10} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
     for name, (_url, queries, status, cold) in pages.items():

@@ -56,7 +56,7 @@ def main():
     if run.article_count(env) != args.articles:
         run.build(args.db, args.articles, env)
     pages = run.pages_and_queries(env)
-    paths = [url for url, _queries, _status in pages.values()]
+    paths = [url for url, *_measured in pages.values()]
     paths += ["/en/", "/archive/", "/healthz", "/sitemap.xml", "/search/?q=%E5%8C%BA%E5%9D%97%E9%93%BE"]
     seconds = int(args.minutes * 60)
     samples = []
@@ -84,6 +84,7 @@ def main():
     socket = run.re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors += sum(int(n) for n in socket.groups()) if socket else 0
     print(f"pages: {len(paths)}, requests: {requests}, errors: {errors}")
+    print(f"settings other than the shipped defaults: {run.overrides(args.workers, page_cache='1')}")
     print(f"gunicorn memory (MB, every 10 s): {samples}")
     settled = samples[len(samples) // 3 :] or samples
     growth = (max(settled) - settled[0]) / settled[0] if settled else 0
