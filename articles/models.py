@@ -148,6 +148,14 @@ class Image(models.Model):
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    fetch_error = models.CharField(
+        _("download failed"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("Why the last download of the source URL failed; a later import with --fetch-images tries again."),
+    )
+    fetch_failed_at = models.DateTimeField(_("download failed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("image")
@@ -288,6 +296,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("Shown in lists and search results. Left empty, it is taken from the body."),
     )
+    excerpt_from_body = models.BooleanField(
+        _("excerpt taken from the body"),
+        default=False,
+        editable=False,
+        help_text=_("The excerpt was not written by hand, so it follows the body when the body changes."),
+    )
     author = models.CharField(_("author"), max_length=200, blank=True)
     source_name = models.CharField(
         _("source"), max_length=200, blank=True, help_text=_("The publication this came from.")
@@ -301,6 +315,16 @@ class Article(models.Model):
         _("published at"),
         default=timezone.now,
         help_text=_("A future time schedules the article: readers see it from then on."),
+    )
+    date_estimated = models.BooleanField(
+        _("date estimated"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "The source file gave no readable date, so the file's modification time stands in for it: "
+            "the article is never the lead story or in the news sitemap, and readers see no time. "
+            "Setting the publication date clears it."
+        ),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     status = models.CharField(
