@@ -116,6 +116,74 @@ class _FinishLinksAndImages(Filter):
             yield token
 
 
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_SPACE = re.compile(r"\s+")
+
+
+class _OrderHeadings(Filter):
+    """Body headings sit under the page's one ``<h1>``, the title: the top level becomes ``<h2>``
+    and no heading skips a level below the one before it (``h1, h3`` -> ``h2, h3``;
+    ``h2, h4`` -> ``h2, h3``), as screen readers and search engines expect."""
+
+    def __iter__(self):
+        tokens = list(super().__iter__())
+        levels = [_HEADINGS[t["name"]] for t in tokens if t["type"] == "StartTag" and t["name"] in _HEADINGS]
+        if not levels:
+            yield from tokens
+            return
+        shift, previous, open_ = 2 - min(levels), 1, []
+        for token in tokens:
+            if token["type"] in ("StartTag", "EndTag") and token["name"] in _HEADINGS:
+                if token["type"] == "StartTag":
+                    previous = max(2, min(_HEADINGS[token["name"]] + shift, previous + 1, 6))
+                    open_.append(previous)
+                    token = {**token, "name": f"h{previous}"}
+                elif open_:
+                    token = {**token, "name": f"h{open_.pop()}"}
+            yield token
+
+
+class _AltFromCaptions(Filter):
+    """A picture without alt text gets its figure's caption (a ``<figcaption>`` or the figure's
+    own text beside the image), else an empty ``alt``: present, and easy to find as missing."""
+
+    def __iter__(self):
+        figure = None  # tokens of the outermost open <figure>, and its depth
+        depth = 0
+        for token in super().__iter__():
+            kind, name = token["type"], token.get("name")
+            if name == "figure" and kind == "StartTag":
+                depth += 1
+                figure = figure if figure is not None else []
+            if figure is None:
+                if kind == "EmptyTag" and name == "img":
+                    token["data"].setdefault((None, "alt"), "")
+                yield token
+                continue
+            figure.append(token)
+            if name == "figure" and kind == "EndTag":
+                depth -= 1
+                if depth == 0:
+                    yield from _caption_to_alt(figure)
+                    figure = None
+        if figure:  # never left open by the parser, but never lost either
+            yield from _caption_to_alt(figure)
+
+
+def _caption_to_alt(tokens):
+    caption, loose, inside = [], [], 0
+    for token in tokens:
+        if token.get("name") == "figcaption":
+            inside += 1 if token["type"] == "StartTag" else -1 if token["type"] == "EndTag" else 0
+        elif token["type"] in ("Characters", "SpaceCharacters"):
+            (caption if inside else loose).append(token["data"])
+    text = _SPACE.sub(" ", "".join(caption) or "".join(loose)).strip()[:300]
+    for token in tokens:
+        if token["type"] == "EmptyTag" and token["name"] == "img":
+            token["data"].setdefault((None, "alt"), text)
+    return tokens
+
+
 def _filter_attribute(tag, name, value):
     if tag == "code" and name == "class":
         return bool(_CODE_CLASS.match(value))
@@ -145,7 +213,7 @@ class _Cleaner(bleach.Cleaner):
             strip_html_comments=True,
             allowed_protocols=self.protocols,
         )
-        return self.serializer.render(_FinishLinksAndImages(filtered))
+        return self.serializer.render(_FinishLinksAndImages(_OrderHeadings(_AltFromCaptions(filtered))))
 
 
 _local = threading.local()  # bleach cleaners hold parser state: one per thread

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from articles.sanitize import clean_html, url_scheme
@@ -113,3 +115,34 @@ def test_url_scheme_normalizes_like_a_browser():
     """Control characters, whitespace, entities and case do not hide a scheme."""
     assert url_scheme("\x01 J&#x41;vA\tscript:alert(1)") == "javascript"
     assert url_scheme("/relative/path") == ""
+
+
+@pytest.mark.parametrize(
+    ("html", "levels"),
+    [
+        ("<h1>一</h1><p>正文</p><h2>二</h2><h3>三</h3>", ["h2", "h3", "h4"]),  # Markdown's "# heading"
+        ("<h3>小节</h3><p>正文</p><h3>小节</h3>", ["h2", "h2"]),  # the seed's h3 right under the title
+        ("<h2>一</h2><h4>跳级</h4><h2>二</h2><h6>再跳</h6>", ["h2", "h3", "h2", "h3"]),
+        ("<h2>一</h2><h3>二</h3><h2>三</h2>", ["h2", "h3", "h2"]),  # already in order: kept
+    ],
+)
+def test_body_headings_sit_in_order_under_the_title(html, levels):
+    """Body headings start at <h2> (the title is the page's only <h1>) and never skip a level."""
+    out = clean_html(html)
+    assert re.findall(r"<(h\d)>", out) == levels
+    assert re.findall(r"</(h\d)>", out) == levels  # each heading closes as it opens
+    assert clean_html(out) == out
+
+
+def test_a_figure_caption_becomes_its_pictures_alt_text():
+    """A picture in a figure without alt text gets the figcaption, or the figure's own text beside it."""
+    with_caption = clean_html('<figure><img src="https://a.cn/1.jpg"><figcaption> 抵达 多哈 </figcaption></figure>')
+    assert 'alt="抵达 多哈"' in with_caption and "<figcaption> 抵达 多哈 </figcaption>" in with_caption
+    beside = clean_html('<figure class="wp-caption"><img src="https://a.cn/2.jpg">撤离的人抵达多哈 (路透社)</figure>')
+    assert 'alt="撤离的人抵达多哈 (路透社)"' in beside
+
+
+def test_alt_text_already_given_is_kept_and_a_picture_without_any_gets_an_empty_one():
+    """An author's alt text wins over the caption; a picture with neither gets alt="" (and no invented text)."""
+    assert 'alt="作者写的"' in clean_html('<figure><img src="https://a.cn/1.jpg" alt="作者写的"><figcaption>说明</figcaption></figure>')
+    assert 'alt=""' in clean_html('<p><img src="https://a.cn/3.jpg"></p>')
