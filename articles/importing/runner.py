@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import Article, ImportRecord, ImportRun
 from .errors import PostError
+from .fetch import retry_failed
 from .normalize import content_hash, normalize
 from .parse import parse
 from .writer import CREATED, FAILED, SKIPPED, UNCHANGED, UPDATED, ArticleWriter
@@ -51,6 +52,8 @@ class ImportReport:
     counts: dict = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     failures: list = field(default_factory=list)
     run_id: int = None
+    retried: list = field(default_factory=list)  # images whose failed download was tried again
+    retry_warnings: list = field(default_factory=list)  # why some of those failed again
 
     @property
     def summary(self):
@@ -171,7 +174,8 @@ def import_paths(options, *, fetcher=None, on_record=None):
     """Import every post file under ``options.paths``; return an ``ImportReport``.
 
     Each file is one transaction: a failing file is recorded and the rest go
-    on. ``on_record`` is called with each ``FileRecord`` as it is done.
+    on. ``on_record`` is called with each ``FileRecord`` as it is done. With
+    a ``fetcher``, images whose download failed before are tried again first.
     """
     options.paths = [str(path) for path in options.paths]
     paths = find_files(options.paths, options.patterns)
@@ -186,6 +190,8 @@ def import_paths(options, *, fetcher=None, on_record=None):
         status=options.status, overwrite=options.overwrite, dry_run=options.dry_run, fetcher=fetcher
     )
     report = ImportReport()
+    if fetcher is not None and not options.dry_run:  # their posts are mostly unchanged: never written again
+        report.retried = retry_failed(fetcher, report.retry_warnings)
     run = None
     if not options.dry_run:
         run = ImportRun.objects.create(options={**asdict(options), "patterns": list(options.patterns)})

@@ -1,11 +1,20 @@
 """Tests for articles.importing.fetch: careful downloads of remote pictures."""
 
+import datetime as dt
+import io
+import shutil
+import socket
+import ssl
+import subprocess
 import time
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
 
-from articles.importing.fetch import FetchRefused, ImageFetcher
+from articles.importing.fetch import FetchRefused, ImageFetcher, retry_failed
+from articles.models import Article, Image
 
 from .image_server import ImageServer, png_bytes, redirect, send, stall, trickle
 
@@ -141,3 +150,184 @@ def test_slow_download_stops_at_the_deadline(server):
     assert ImageFetcher(timeout=1.0).fetch(server.url("/trickle.png"), warnings) is None
     assert time.monotonic() - start < 2.5
     assert warnings
+
+
+# --- DNS rebinding: every hop connects to the address its check saw -----------------------------
+
+PUBLIC = "93.184.216.34"
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Test host names answering their addresses in turn, the last one ever after (a rebinding DNS server)."""
+    answers = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        address = answers[host].pop(0) if len(answers[host]) > 1 else answers[host][0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """The IP addresses connected to; nothing off this machine answers (tests have no network)."""
+    made = []
+    real = socket.socket.connect
+
+    def connect(sock, address):
+        if isinstance(address, tuple):
+            made.append(address[0])
+            if not address[0].startswith("127."):
+                raise ConnectionRefusedError(f"no network to {address[0]} in tests")
+        return real(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return made
+
+
+def test_rebinding_host_is_not_fetched_from_its_second_address(server, settings, dns, connections):
+    """A name answering a public address to the check and 127.0.0.1 afterwards never reaches 127.0.0.1."""
+    settings.NEWSROOM_FETCH_ALLOWED_HOSTS = []
+    dns["rebind.test"] = [PUBLIC, "127.0.0.1"]
+    assert ImageFetcher().fetch(f"http://rebind.test:{server.port}/good.png", []) is None
+    assert connections == [PUBLIC]
+    assert server.requests == []
+
+
+def test_each_redirect_hop_goes_to_the_address_checked_for_it(server, dns, connections):
+    """A redirect to another name is fetched from the address its check saw, with that name as Host."""
+    dns["cdn.test"] = ["127.0.0.1", "127.0.0.2"]  # 127.0.0.1 is allowed; 127.0.0.2 is never checked
+    hosts = []
+    server.routes["/to-cdn.png"] = redirect(f"http://cdn.test:{server.port}/good.png")
+    server.routes["/good.png"] = lambda h: (hosts.append(h.headers["Host"]), send(h, GOOD))
+    assert ImageFetcher().fetch(server.url("/to-cdn.png"), []) is not None
+    assert connections == ["127.0.0.1", "127.0.0.1"]
+    assert hosts == [f"cdn.test:{server.port}"]
+
+
+def test_allowed_host_name_is_looked_up_once(server, settings, dns, connections):
+    """A host named in NEWSROOM_FETCH_ALLOWED_HOSTS is fetched from the first address it resolved to."""
+    settings.NEWSROOM_FETCH_ALLOWED_HOSTS = ["images.internal"]
+    dns["images.internal"] = ["127.0.0.1", "127.0.0.2"]
+    assert ImageFetcher().fetch(f"http://images.internal:{server.port}/good.png", []) is not None
+    assert connections == ["127.0.0.1"]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate and its key for the name cdn.test."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", folder / "key.pem", "-out", folder / "cert.pem", "-days", "2",
+         "-subj", "/CN=cdn.test", "-addext", "subjectAltName=DNS:cdn.test"],
+        check=True, capture_output=True,
+    )
+    return folder / "cert.pem", folder / "key.pem"
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_host_name(
+    settings, monkeypatch, dns, connections, certificate
+):
+    """Over https the checked address is asked for the host name (SNI), whose certificate must match."""
+    cert, key = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the only trusted certificate
+    settings.NEWSROOM_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    dns["cdn.test"] = ["127.0.0.1", "127.0.0.2"]
+    dns["other.test"] = ["127.0.0.1"]
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    names = []
+    tls.sni_callback = lambda sock, name, context: names.append(name)
+    server = ImageServer()
+    server.routes["/good.png"] = lambda h: send(h, GOOD)
+    server.httpd.socket = tls.wrap_socket(server.httpd.socket, server_side=True)
+    warnings = []
+    with server:
+        assert ImageFetcher().fetch(f"https://cdn.test:{server.port}/good.png", []) is not None
+        assert ImageFetcher().fetch(f"https://other.test:{server.port}/good.png", warnings) is None
+    assert names == ["cdn.test", "other.test"]
+    assert connections == ["127.0.0.1", "127.0.0.1"]
+    assert "certificate" in warnings[0].lower() and server.requests == ["/good.png"]
+
+
+# --- failed downloads are recorded and tried again ---------------------------------------------
+
+
+def import_seeds(*args):
+    """Run import_seeds; return what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_seeds", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def post_with_image(folder, url):
+    text = f"---\ntitle: 配图\ndate: 2021-05-06 07:08:09\nheadimg: '{url}'\n---\n<p>正文。</p>\n"
+    (folder / "a.md").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_failed_download_is_recorded_and_tried_again_by_the_next_import(server, tmp_path):
+    """A picture that failed to download is fetched by the next import --fetch-images, though its post is unchanged."""
+    url = server.url("/later.png")
+    server.routes["/later.png"] = lambda h: h.send_error(503)
+    post_with_image(tmp_path, url)
+    import_seeds(tmp_path, "--fetch-images")
+    image = Image.objects.get()
+    assert not image.file and image.fetch_error == "HTTP 503" and image.fetch_failed_at
+
+    import_seeds(tmp_path)  # without --fetch-images nothing is downloaded
+    assert server.requests == ["/later.png"]
+
+    server.routes["/later.png"] = lambda h: send(h, GOOD)
+    output = import_seeds(tmp_path, "--fetch-images")
+    assert "unchanged 1" in output and "failed image downloads retried 1: stored 1, failed again 0" in output
+    image.refresh_from_db()
+    assert image.file.name.startswith("images/remote/") and (image.width, image.height) == (12, 9)
+    assert (image.fetch_error, image.fetch_failed_at) == ("", None)
+    assert Article.objects.get().head_image.url == image.file.url
+
+
+@pytest.mark.django_db
+def test_download_failing_again_keeps_the_link_with_the_latest_reason(server, tmp_path):
+    """A retried download that fails again stays a remote link, with its new reason and time and a warning."""
+    url = server.url("/gone.png")
+    server.routes["/gone.png"] = lambda h: h.send_error(503)
+    post_with_image(tmp_path, url)
+    import_seeds(tmp_path, "--fetch-images")
+    first = Image.objects.get().fetch_failed_at
+
+    del server.routes["/gone.png"]  # now a 404
+    output = import_seeds(tmp_path, "--fetch-images")
+    image = Image.objects.get()
+    assert not image.file and image.url == url
+    assert image.fetch_error == "HTTP 404" and image.fetch_failed_at > first
+    assert f"warning: image {url}: not downloaded (HTTP 404)" in output
+    assert "failed image downloads retried 1: stored 0, failed again 1" in output
+
+
+@pytest.mark.django_db
+def test_retry_takes_the_oldest_failures_first_up_to_a_limit(server):
+    """Each import retries a bounded number of failed downloads, those that failed longest ago first."""
+    now = timezone.now()
+    for name, days in [("/a.png", 1), ("/b.png", 3), ("/c.png", 2)]:
+        failed_at = now - dt.timedelta(days=days)
+        Image.objects.create(source_url=server.url(name), fetch_error="HTTP 503", fetch_failed_at=failed_at)
+    retried = retry_failed(ImageFetcher(), [], limit=2)
+    assert [image.source_url for image in retried] == [server.url("/b.png"), server.url("/c.png")]
+    assert server.requests == ["/b.png", "/c.png"]
+
+
+def test_a_picture_address_in_chinese_is_fetched(server):
+    """A URL with Chinese in its path is requested percent-encoded, as a browser would, and stored."""
+    server.routes["/%E5%9B%BE%E7%89%87/%E5%B0%81%E9%9D%A2.png"] = lambda h: send(h, GOOD)
+    warnings = []
+    fetched = ImageFetcher().fetch(server.url("/图片/封面.png"), warnings)
+    assert warnings == [] and (fetched.width, fetched.height) == (12, 9)

@@ -95,6 +95,14 @@ class Command(BaseCommand):
         if verbosity > 0:
             for failure in report.failures:
                 self.stderr.write(f"{failure.path}: {failure.error}", style_func=self.style.ERROR)
+            for warning in report.retry_warnings:
+                self.stderr.write(f"warning: {warning}", style_func=self.style.WARNING)
+            if report.retried:
+                stored = sum(1 for image in report.retried if image.file)
+                self.stdout.write(
+                    f"failed image downloads retried {len(report.retried)}: "
+                    f"stored {stored}, failed again {len(report.retried) - stored}"
+                )
             prefix = "dry run: " if options["dry_run"] else ""
             self.stdout.write(prefix + report.summary)
         if report.counts["failed"]:
