@@ -65,6 +65,6 @@ def _site_links(language, script_prefix):  # the arguments are the cache key: re
 
 
 def site_links(request):
-    """The links in every page's header and footer, reversed once per language and process:
-    seven ``reverse()`` calls under ``i18n_patterns`` were a tenth of an uncached page."""
-    return {"site": _site_links(get_language(), get_script_prefix())}
+    """The site's name, and the links in every page's header and footer, reversed once per language
+    and process: seven ``reverse()`` calls under ``i18n_patterns`` were a tenth of an uncached page."""
+    return {"site": _site_links(get_language(), get_script_prefix()), "site_name": str(settings.NEWSROOM_SITE_NAME)}

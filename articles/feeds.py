@@ -1,12 +1,14 @@
 import io
 import mimetypes
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -46,19 +48,39 @@ class EntriesWrittenOnce:
 
 
 class RssFeed(EntriesWrittenOnce, feedgenerator.Rss201rev2Feed):
-    pass
+    """RSS 2.0 with each article's body in content:encoded: its description is the summary."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
 
 
 class AtomFeed(EntriesWrittenOnce, feedgenerator.Atom1Feed):
+    """Atom with each article's body in <content>: Django's Atom feed has only the <summary>."""
+
     entry_element = "entry"
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
 class LatestArticlesFeed(Feed):
-    """RSS 2.0 of the latest articles, full sanitized content and head image enclosure."""
+    """RSS 2.0 of the latest articles: each one's excerpt, its full sanitized body and its head image."""
 
     feed_type = RssFeed
-    title = _("Newsroom: latest news")
-    description = _("The latest articles on Newsroom.")
+
+    def title(self, obj=None):
+        return _("%(site)s: latest news") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def description(self, obj=None):
+        return _("The latest articles on %(site)s.") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def author_name(self, obj=None):
+        return str(settings.NEWSROOM_SITE_NAME)  # Atom needs an author for entries that name none
 
     def link(self, obj=None):
         return reverse("articles:home")
@@ -73,7 +95,10 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.body  # stored sanitized: the one field that is ever sent as HTML
+        return escape(item.excerpt)  # the summary: plain text, escaped into the HTML that feeds carry
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body}  # stored sanitized: the one field that is ever sent as HTML
 
     def item_author_name(self, item):
         return item.author or item.source_name or None
@@ -134,7 +159,7 @@ class CategoryFeed(LatestArticlesFeed):
         return get_object_or_404(Category, path=path.strip("/"))
 
     def title(self, obj):
-        return _("Newsroom: %(name)s") % {"name": obj.name}
+        return _("%(site)s: %(name)s") % {"site": settings.NEWSROOM_SITE_NAME, "name": obj.name}
 
     def description(self, obj):
         return obj.description or self.title(obj)
@@ -156,7 +181,7 @@ class TagFeed(LatestArticlesFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj):
-        return _("Newsroom: #%(name)s") % {"name": obj.name}
+        return _("%(site)s: #%(name)s") % {"site": settings.NEWSROOM_SITE_NAME, "name": obj.name}
 
     def description(self, obj):
         return self.title(obj)

@@ -17,6 +17,7 @@ need a restart, as they do for the storage itself.
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
@@ -107,6 +108,7 @@ def environment(**options):
     env.globals.update(
         static=static, url=url, querystring=querystring, get_language=get_language,
         picture=markup.picture, article_cards=markup.article_cards, article_json_ld=markup.article_json_ld,
+        site_name=lambda: str(settings.NEWSROOM_SITE_NAME),  # for pages rendered without a request (500)
     )
     env.filters.update(date=date, highlight=markup.highlight)
     return env

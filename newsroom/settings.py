@@ -214,6 +214,9 @@ NEWSROOM_FETCH_ALLOWED_HOSTS = env_list("NEWSROOM_FETCH_ALLOWED_HOSTS")
 TAGGIT_CASE_INSENSITIVE = True
 # Whole-page cache for anonymous readers (articles/caching.py); off only to measure without it.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+# What the site calls itself on its pages, in feeds and in JSON-LD: a configured name as given,
+# else "Newsroom" in the reader's language.
+NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME") or _("Newsroom")
 
 # Security: safe defaults; HTTPS-only settings follow DJANGO_HTTPS.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)

@@ -68,3 +68,32 @@ def test_hostile_body_runs_no_script(live_server, page):
     page.locator("#js, a:has-text('点我')").first.click()
     page.wait_for_timeout(300)
     assert not [e for e in page.errors if e.startswith("dialog")]
+
+
+@pytest.mark.parametrize(
+    ("path", "archive", "screenshot"), [("/", "归档", "home-375"), ("/en/", "Archive", "home-375-en")]
+)
+def test_section_links_fit_one_row_on_a_phone(live_server, page, path, archive, screenshot):
+    """On a 375 px phone the section links are one row that scrolls sideways, not rows pushing the page down."""
+    for name in ("新媒体", "国际新闻", "科技前沿", "财经", "体育", "娱乐八卦", "汽车", "房产家居", "健康"):
+        Category.objects.create(name=name)
+    ArticleFactory(title="手机上的新闻")
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(live_server.url + path)
+    shot(page, screenshot)
+    nav = page.locator(".site-nav")
+    in_view = """n => [...n.querySelectorAll("a")].filter(a => {
+        const box = n.getBoundingClientRect(), link = a.getBoundingClientRect();
+        return link.left >= box.left - 1 && link.right <= box.right + 1;  // a pixel for rounding
+    }).map(a => a.textContent)"""
+    link_height = nav.locator("a").first.bounding_box()["height"]
+    assert nav.bounding_box()["height"] < 1.5 * link_height  # one row
+    assert page.locator(".site-header").bounding_box()["height"] < 4 * link_height
+    assert len(nav.evaluate(in_view)) >= 3  # not squeezed beside the brand
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the page itself does not scroll sideways
+    nav.hover()
+    page.mouse.wheel(1000, 0)  # the rest is a swipe away
+    page.wait_for_function("() => (n => n.scrollLeft > 0 && n.scrollLeft + n.clientWidth >= n.scrollWidth - 1)"
+                           "(document.querySelector('.site-nav'))")
+    assert nav.evaluate(in_view)[-1] == archive
+    assert page.errors == []

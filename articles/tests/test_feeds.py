@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import html
 import io
 
 import feedparser
@@ -79,17 +80,43 @@ def test_site_feed_holds_the_latest_thirty(client):
 
 @pytest.mark.parametrize("kind", FEED_KINDS)
 def test_feed_entries_carry_the_full_sanitized_body(client, kind):
-    """Each entry carries the whole article body, sanitized, not just an excerpt."""
+    """Each entry's content is the whole article body, sanitized, not just an excerpt."""
     paragraphs = "".join(f"<p>第{i}段：这是一段足够长的正文，用来确认全文都在订阅里。</p>" for i in range(40))
     ArticleFactory(
         title="全文新闻",
         body=paragraphs + '<p onclick="steal()">结尾<script>alert(1)</script><a href="javascript:x()">链接</a></p>',
     )
     (entry,) = read_feed(client, f"/feeds/{kind}/").entries
-    body = entry.summary
+    (content,) = entry.content
+    assert content.type == "text/html"
+    body = content.value
     assert "第0段" in body and "第39段" in body and "结尾" in body
     assert "script" not in body and "alert" not in body and "onclick" not in body and "javascript" not in body
     assert html_to_text(body) == html_to_text(Article.objects.get().body)
+
+
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_feed_entries_summarize_with_the_excerpt(client, kind):
+    """Each entry's summary is the article's excerpt, as text (markup in it shows as written), beside the body."""
+    ArticleFactory(title="摘要新闻", excerpt="AT&T 与 <芯片> 的短摘要", body="<p>很长的正文。</p>" * 50)
+    (entry,) = read_feed(client, f"/feeds/{kind}/").entries
+    assert html.unescape(entry.summary) == "AT&T 与 <芯片> 的短摘要"
+    assert "很长的正文" not in entry.summary and "很长的正文" in entry.content[0].value
+
+
+def test_atom_entries_have_what_the_format_requires(client):
+    """The Atom feed has the ids, titles, dates and author Atom requires, and each entry a summary and HTML content."""
+    ArticleFactory(title="无作者的新闻", author="", source_name="", excerpt="一句摘要。", body="<p>正文<b>加粗</b></p>")
+    response = client.get("/feeds/atom/")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and feed.version == "atom10"
+    assert feed.feed.title and feed.feed.id and feed.feed.updated and feed.feed.author
+    (entry,) = feed.entries
+    assert entry.id and entry.title == "无作者的新闻" and entry.updated
+    assert entry.summary == "一句摘要。" and entry.summary_detail.type == "text/html"
+    assert [(c.type, c.value) for c in entry.content] == [("text/html", "<p>正文<b>加粗</b></p>")]
+    entry_xml = response.content.decode().split("<entry>", 1)[1]
+    assert entry_xml.count("<summary") == 1 and entry_xml.count("<content") == 1
 
 
 @pytest.mark.parametrize("kind", FEED_KINDS)
@@ -193,6 +220,28 @@ def test_an_article_in_several_feeds_shows_a_change_in_each(client, settings, ki
     for url in urls:
         (entry,) = read_feed(client, url).entries
         assert (entry.title, entry.link) == ("三处都改了的新闻", absolute(article))
+
+
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_feed_titles_call_the_site_by_the_name_its_pages_use(client, kind):
+    """Site, category and tag feeds (in the site's language) are titled 新闻编辑部, as the Chinese pages call the site."""
+    tech = Category.objects.create(name="科技")
+    ArticleFactory(categories=[tech], tags=["芯片"])
+    slug = Tag.objects.get(name="芯片").slug
+    for url in (f"/feeds/{kind}/", f"/feeds/category/{tech.path}/{kind}/", f"/feeds/tags/{slug}/{kind}/"):
+        title = read_feed(client, url).feed.title
+        assert title.startswith("新闻编辑部"), (url, title)
+
+
+@pytest.mark.parametrize("kind", FEED_KINDS)
+def test_a_configured_site_name_titles_the_feeds(client, settings, kind):
+    """NEWSROOM_SITE_NAME, as written, titles the feeds and is the Atom feed's author."""
+    settings.NEWSROOM_SITE_NAME = "Daily Planet"
+    ArticleFactory()
+    feed = read_feed(client, f"/feeds/{kind}/")
+    assert feed.feed.title.startswith("Daily Planet") and "Daily Planet" in feed.feed.subtitle
+    if kind == "atom":
+        assert feed.feed.author == "Daily Planet"
 
 
 @pytest.mark.parametrize(
