@@ -13,12 +13,14 @@ class ArticlesConfig(AppConfig):
 
         from .caching import bump_content_version
         from .models import Article, Category, Image, TaggedArticle
+        from .renditions import delete_files
 
         for model in (Article, Category, Image, Tag, TaggedArticle):
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cache-save-{model.__name__}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cache-del-{model.__name__}")
         m2m_changed.connect(bump_content_version, sender=Article.categories.through, dispatch_uid="cache-m2m")
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="tag-slug")
+        post_delete.connect(delete_files, sender=Image, dispatch_uid="image-files")
 
 
 def give_tag_a_slug(sender, instance, **kwargs):

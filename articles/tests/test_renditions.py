@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import Image as PILImage
 
 from articles.models import Image
@@ -49,3 +50,31 @@ def test_lists_never_send_the_full_size_upload(client, photo):
     page = client.get("/").content.decode()
     assert photo.file.url not in page
     assert 'srcset="/media/renditions/' in page and 'loading="lazy"' in page
+
+
+def test_deleting_an_image_removes_its_file_and_copies_from_disk(client, photo, django_capture_on_commit_callbacks):
+    """A deleted picture is no longer on disk nor served: its upload and every resized copy are gone."""
+    copies = [url.removeprefix("/media/") for url in (rendition_url(photo, 320), rendition_url(photo, 640))]
+    original = photo.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
+    assert not default_storage.exists(original)
+    assert not any(default_storage.exists(name) for name in copies)
+    assert client.get(f"/media/{original}").status_code == 404
+
+
+def test_a_file_another_row_uses_stays(photo, django_capture_on_commit_callbacks):
+    """Two downloads of one picture share its file: deleting one row keeps the file for the other."""
+    twin = Image.objects.create(source_url="https://img.example.com/same.png", file=photo.file.name)
+    other = Image.objects.create(source_url="https://img.example.com/also.png", file=photo.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert default_storage.exists(other.file.name)
+
+
+def test_nothing_is_deleted_when_the_deletion_rolls_back(photo, django_capture_on_commit_callbacks):
+    """Files go only once the row's deletion has committed: a rolled-back deletion keeps them."""
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        photo.delete()
+        raise RuntimeError("the admin's transaction fails")
+    assert default_storage.exists(photo.file.name)
