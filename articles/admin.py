@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -26,11 +28,24 @@ def image_tag(image, size):
     )
 
 
+def date_changed(form, name):
+    """Whether the editor changed a date and time field: the form shows whole seconds, so a
+    stored time with microseconds would otherwise count as changed by every save."""
+    before, after = form.initial.get(name), form.cleaned_data.get(name)
+    if before is None or after is None:
+        return before != after
+    return abs((after - before).total_seconds()) >= 1
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail_preview", "title", "status", "published_at", "category_list", "source_name"]
+    list_display = [
+        "thumbnail_preview", "title", "status", "published_at", "date_estimated", "category_list", "source_name"
+    ]
     list_display_links = ["thumbnail_preview", "title"]
-    list_filter = ["status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at"]
+    list_filter = [
+        "status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at", "date_estimated"
+    ]
     list_select_related = ["thumbnail", "head_image"]
     list_per_page = 50
     search_fields = ["title", "body"]
@@ -39,6 +54,8 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["categories", "head_image", "thumbnail"]
     actions = ["publish", "unpublish"]
     readonly_fields = [
+        "date_estimated",
+        "updated_at",
         "head_image_preview",
         "source_file",
         "source_key",
@@ -47,7 +64,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "edited_since_import",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "published_at", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "status", "published_at", "date_estimated", "body", "excerpt"]}),
         (_("Filing"), {"fields": ["categories", "tags", "author", "source_name", "source_url", "language"]}),
         (_("Images"), {"fields": ["head_image", "head_image_preview", "thumbnail"]}),
         (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
@@ -90,7 +107,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and obj.imported_at:
             obj.edited_since_import = True
-        obj.updated_at = timezone.now()
+        if date_changed(form, "published_at"):  # an editor's date is never an estimate
+            obj.date_estimated = False
+        if "excerpt" in form.changed_data and obj.excerpt.strip():  # typed by hand: it no longer follows the body
+            obj.excerpt_from_body = False
+        obj.updated_at = timezone.now()  # read-only here: the time of the last save
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish selected articles"), permissions=["change"])
@@ -156,13 +177,34 @@ class ImageAdminForm(forms.ModelForm):
         return upload
 
 
+class DownloadFailedFilter(admin.SimpleListFilter):
+    """Finds the remote images that an import could not download (see ``Image.fetch_error``)."""
+
+    title = _("download failed")
+    parameter_name = "download_failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(fetch_error="")
+        if self.value() == "no":
+            return queryset.filter(fetch_error="")
+        return queryset
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["preview", "__str__", "dimensions", "source_url", "created_at"]
+    list_filter = [DownloadFailedFilter]
     search_fields = ["alt_text", "caption", "credit", "source_url"]
-    readonly_fields = ["large_preview", "dimensions"]
-    fields = ["file", "source_url", "large_preview", "dimensions", "alt_text", "caption", "credit"]
+    readonly_fields = ["large_preview", "dimensions", "fetch_error", "fetch_failed_at"]
+    fields = [
+        "file", "source_url", "large_preview", "dimensions", "fetch_error", "fetch_failed_at",
+        "alt_text", "caption", "credit",
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -181,8 +223,8 @@ class ImageAdmin(admin.ModelAdmin):
         return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
 
 
-admin.site.site_header = _("Newsroom administration")
-admin.site.site_title = _("Newsroom")
+admin.site.site_header = format_lazy(_("{site}: administration"), site=settings.NEWSROOM_SITE_NAME)
+admin.site.site_title = settings.NEWSROOM_SITE_NAME
 admin.site.index_title = _("Content")
 
 

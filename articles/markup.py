@@ -3,6 +3,7 @@
 import json
 import re
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
@@ -32,7 +33,7 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-def article_json_ld(article, page_url, image_url=""):
+def article_json_ld(article, page_url, image_url="", logo_url=""):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -41,13 +42,18 @@ def article_json_ld(article, page_url, image_url=""):
         "dateModified": article.updated_at,
         "mainEntityOfPage": page_url,
         "description": article.excerpt,
-        "publisher": {"@type": "Organization", "name": "Newsroom"},
+        "publisher": {"@type": "Organization", "name": str(settings.NEWSROOM_SITE_NAME)},
     }
     if image_url:
         data["image"] = [image_url]
+    if logo_url:
+        data["publisher"]["logo"] = {"@type": "ImageObject", "url": logo_url}
     if article.author:
-        data["author"] = {"@type": "Person" if article.author != article.source_name else "Organization",
-                          "name": article.author}
+        authors = [{"@type": "Person" if name != article.source_name else "Organization", "name": name}
+                   for name in article.authors]
+        data["author"] = authors[0] if len(authors) == 1 else authors
+    if article.date_estimated:  # the file gave no date: claim none
+        del data["datePublished"]
     if article.language:
         data["inLanguage"] = article.language
     return json_ld(data)

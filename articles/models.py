@@ -216,6 +216,14 @@ class ArticleQuerySet(models.QuerySet):
         """Whole articles with categories and tags, for feeds (article pages cache theirs, see views.around)."""
         return self.select_related("thumbnail", "head_image").prefetch_related("categories", "tags")
 
+    def by_author(self, name):
+        """Articles with ``name`` among their authors (stored as in ``Article.authors``)."""
+        sep = Article.AUTHOR_SEPARATOR
+        return self.filter(
+            Q(author=name) | Q(author__startswith=name + sep) | Q(author__endswith=sep + name)
+            | Q(author__contains=sep + name + sep)
+        )
+
     def tagged(self, tag):
         """Articles with ``tag``: a correlated EXISTS, so lists walk the date index and stop early."""
         return self.filter(Exists(TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag=tag)))
@@ -275,6 +283,7 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
 
     SHOWN_WHEN_DUE = [Status.PUBLISHED, Status.SCHEDULED]  # readers see these once published_at has come
+    AUTHOR_SEPARATOR = ", "  # between the names of several authors in ``author``
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
@@ -294,7 +303,10 @@ class Article(models.Model):
         _("excerpt"),
         max_length=1000,
         blank=True,
-        help_text=_("Shown in lists and search results. Left empty, it is taken from the body."),
+        help_text=_(
+            "Shown in lists and search results. Left empty, it is taken from the body, "
+            "and then follows the body when the body changes."
+        ),
     )
     excerpt_from_body = models.BooleanField(
         _("excerpt taken from the body"),
@@ -302,7 +314,9 @@ class Article(models.Model):
         editable=False,
         help_text=_("The excerpt was not written by hand, so it follows the body when the body changes."),
     )
-    author = models.CharField(_("author"), max_length=200, blank=True)
+    author = models.CharField(
+        _("author"), max_length=200, blank=True, help_text=_("Several authors: separate them with commas.")
+    )
     source_name = models.CharField(
         _("source"), max_length=200, blank=True, help_text=_("The publication this came from.")
     )
@@ -391,8 +405,14 @@ class Article(models.Model):
     def get_source_url(self):
         return cached_reverse("articles:source", name=self.source_name)
 
-    def get_author_url(self):
-        return cached_reverse("articles:author", name=self.author)
+    @property
+    def authors(self):
+        """The author names, in order (``author`` holds them joined by commas)."""
+        return [name.strip() for name in self.author.split(",") if name.strip()]
+
+    def author_links(self):
+        """``(url, name)`` of each author that is a person: a publication as author is its source link."""
+        return [(cached_reverse("articles:author", name=name), name) for name in self.authors if name != self.source_name]
 
     @cached_property
     def filed_under(self):
@@ -412,7 +432,8 @@ class Article(models.Model):
         return self.status != self.Status.DRAFT and self.published_at <= timezone.now()
 
     def save(self, *args, body_is_clean=False, **kwargs):
-        """Save with the body sanitized, the excerpt filled and the status matching the date.
+        """Save with the body sanitized, the excerpt filled (and following the body unless it was
+        written by hand: see ``excerpt_from_body``) and the status matching the date.
 
         ``body_is_clean`` tells that the caller ran ``clean_html`` on this very
         body already and filled ``search_text`` from it (the importer does
@@ -420,11 +441,13 @@ class Article(models.Model):
         """
         for field in ("title", "excerpt", "author", "source_name"):
             setattr(self, field, strip_control(getattr(self, field)))
+        self.author = self.AUTHOR_SEPARATOR.join(dict.fromkeys(self.authors))
         if not body_is_clean:
             self.body = clean_html(self.body)
             self.search_text = ""
-        if not self.excerpt.strip():
+        if not self.excerpt.strip() or (self.excerpt_from_body and not body_is_clean):
             self.excerpt = excerpt_from_html(self.body)
+            self.excerpt_from_body = True
         if not self.search_text:
             self.search_text = search_text(self.title, self.body)
         if self.status != self.Status.DRAFT:

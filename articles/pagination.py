@@ -38,6 +38,9 @@ class PageArticles(Sequence):
     def __iter__(self):
         return iter(self.load(self.ids))
 
+    def __add__(self, other):
+        return PageArticles(self.queryset, self.ids + other.ids, self._loaded)
+
 
 class ArticlePaginator(Paginator):
     """Pages of articles: the total is remembered until content changes, rows are fetched by id.

@@ -30,12 +30,12 @@ class CategorySitemap(Sitemap):
 
 
 class NewsSitemap(ArticleSitemap):
-    """Google News sitemap: articles of the last two days."""
+    """Google News sitemap: articles of the last two days, whose dates are known (not estimated)."""
 
     limit = 1000
 
     def items(self):
         since = timezone.now() - dt.timedelta(days=2)
-        return Article.objects.published().filter(published_at__gte=since).only(
+        return Article.objects.published().filter(published_at__gte=since, date_estimated=False).only(
             "pk", "slug", "title", "published_at", "updated_at", "language"
         ).order_by("-published_at")

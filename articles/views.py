@@ -1,3 +1,6 @@
+import html
+import re
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
@@ -75,8 +78,23 @@ class ArticleListView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter=self.filterset, show_filters=True, **kwargs)
         context["show_lead"] = context["page_obj"].number == 1 and not (self.filterset and self.filterset.is_active)
+        if context["show_lead"]:
+            context["lead"], context["listed"] = lead_and_rest(context["object_list"])
         context["category_options"] = category_options(self.request.GET.get("category"))
         return context
+
+
+def lead_and_rest(articles):
+    """The lead story and the other articles of the first page. The lead is the newest article whose
+    date is known: an estimated date (a file's modification time) may be today's by accident."""
+    ids = articles.ids
+    estimated = remember("newsroom:estimated:", *ids, compute=lambda: set(
+        Article.objects.filter(pk__in=ids, date_estimated=True).values_list("pk", flat=True)
+    ))
+    at = next((index for index, pk in enumerate(ids) if pk not in estimated), None)
+    if at is None:
+        return articles[:0], articles
+    return articles[at : at + 1], articles[:at] + articles[at + 1 :]
 
 
 def category_surroundings(path):
@@ -129,6 +147,8 @@ class SourceArticleListView(ArticleListMixin, ListView):
     template_name = "articles/source_article_list.html"
 
     def get_queryset(self):
+        if self.field == "author":
+            return super().get_queryset().by_author(self.kwargs["name"])
         return super().get_queryset().filter(**{self.field: self.kwargs["name"]})
 
     def get_context_data(self, **kwargs):
@@ -203,6 +223,16 @@ def _link(url, text):
     return {"url": url, "text": text}
 
 
+_FIRST_PICTURE = re.compile(r'<img [^>]*?src="([^"]*)"')
+
+
+def head_image_in_body(article):
+    """Whether the head image is also the body's first picture (as in 36kr's posts): the page shows it once."""
+    image = article.head_image
+    found = image and _FIRST_PICTURE.search(article.body)
+    return bool(found) and html.unescape(found.group(1)) in {image.url, image.source_url}
+
+
 def around(article):
     """What an article page shows besides the article, ready to print in the active language:
     its categories and tags, previous/next in its first category, the ids of related
@@ -221,10 +251,12 @@ def around(article):
         "related": [],
         "published_iso": published.isoformat(),
         "updated_iso": localtime(article.updated_at).isoformat(),
-        "published_display": date_format(published, "DATETIME_FORMAT"),
+        # An estimated date (the file's modification time) orders the article but is not shown.
+        "published_display": "" if article.date_estimated else date_format(published, "DATETIME_FORMAT"),
         "reading_time": ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes},
         "source_url": article.get_source_url() if article.source_name else "",
-        "author_url": article.get_author_url() if article.author and article.author != article.source_name else "",
+        "authors": [_link(url, name) for url, name in article.author_links()],
+        "head_image_in_body": head_image_in_body(article),
     }
     if categories:
         siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")

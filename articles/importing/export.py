@@ -1,6 +1,13 @@
-"""Write published articles back as front-matter files that ``import_seeds`` reads again."""
+"""Write articles back as front-matter files that ``import_seeds`` reads again.
+
+Every article goes out, whatever its status: drafts with ``draft: true``,
+scheduled ones with their future date. Uploaded and downloaded pictures are
+written as absolute URLs under ``base_url`` (a ``/media/...`` path means
+nothing to another site), with their alt text, caption and credit.
+"""
 
 import os
+from urllib.parse import urljoin
 
 import yaml
 
@@ -8,20 +15,41 @@ from ..models import Article, Category
 from ..text import unicode_slug
 
 
-def front_matter(article, category_names):
+class ExportError(Exception):
+    pass
+
+
+def image_field(image, base_url):
+    """An image as front matter: its URL (where it came from, for a downloaded one), with its
+    descriptions when it has any."""
+    url = image.source_url or image.url
+    if not url.startswith(("http://", "https://")):
+        if not base_url:
+            raise ExportError(f"image {image.pk} is stored here ({url}): give --base-url so it can be linked")
+        url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+    described = {"alt": image.alt_text, "caption": image.caption, "credit": image.credit}
+    described = {key: value for key, value in described.items() if value}
+    return {"url": url, **described} if described else url
+
+
+def front_matter(article, category_names, base_url=""):
+    authors = article.authors
     data = {
         "title": article.title,
         "source_key": article.source_key or f"article:{article.pk}",
         "slug": article.slug,
         "date": article.published_at.isoformat(),
         "updated": article.updated_at.isoformat(),
-        "author": article.author or None,
+        "date_estimated": article.date_estimated or None,
+        "draft": article.status == Article.Status.DRAFT or None,
+        "author": (authors if len(authors) > 1 else article.author) or None,
         "source": article.source_name or None,
         "categories": [category_names[c.path] for c in article.categories.all()] or None,
         "tags": [tag.name for tag in article.tags.all()] or None,
-        "headimg": article.head_image.url if article.head_image else None,
-        "thumbnail": article.thumbnail.url if article.thumbnail else None,
-        "description": article.excerpt or None,
+        # Empty, not left out: the importer would take the other picture for the missing one.
+        "headimg": image_field(article.head_image, base_url) if article.head_image else "",
+        "thumbnail": image_field(article.thumbnail, base_url) if article.thumbnail else "",
+        "description": None if article.excerpt_from_body else article.excerpt or None,  # else it follows the body
         "lang": article.language or None,
         "link": article.source_url or None,
         "comments": article.comments_enabled,
@@ -29,8 +57,8 @@ def front_matter(article, category_names):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def export_articles(out_dir, queryset=None):
-    """Write one ``.html`` file per published article into ``out_dir``; return the count.
+def export_articles(out_dir, queryset=None, base_url=""):
+    """Write one ``.html`` file per article into ``out_dir``; return the count.
 
     File names are built from the id and a slugified slug, so no slug can
     point a file outside ``out_dir``.
@@ -39,14 +67,14 @@ def export_articles(out_dir, queryset=None):
     root = os.path.realpath(out_dir)
     paths = dict(Category.objects.values_list("path", "name"))
     names = {path: [paths[p] for p in _prefixes(path)] for path in paths}
-    queryset = queryset if queryset is not None else Article.objects.published()
+    queryset = queryset if queryset is not None else Article.objects.all()
     count = 0
     for article in queryset.with_filing().order_by("pk").iterator(chunk_size=500):
         file_name = f"{article.pk:07d}-{unicode_slug(article.slug, max_length=60)}.html"
         target = os.path.realpath(os.path.join(root, file_name))
         if os.path.dirname(target) != root:  # unreachable with slugified names; kept as a guard
             raise ValueError(f"refusing to write outside {root}: {file_name}")
-        head = yaml.safe_dump(front_matter(article, names), allow_unicode=True, sort_keys=False)
+        head = yaml.safe_dump(front_matter(article, names, base_url), allow_unicode=True, sort_keys=False)
         with open(target, "w", encoding="utf-8") as handle:
             handle.write(f"---\n{head}---\n{article.body}\n")
         count += 1

@@ -3,7 +3,7 @@
 Date rule (documented for operators): ``date`` in any of the forms below is
 read in the site time zone when it has no zone of its own. When it is missing
 or unreadable, the date in the file name (``2012-10-26-…``) is used, else the
-file's modification time; each fallback warns.
+file's modification time, marked as estimated; each fallback warns.
 """
 
 import datetime as dt
@@ -24,7 +24,7 @@ from .errors import PostError
 from .parse import RawPost
 
 # Bump when normalizing changes, so that a re-import rewrites unchanged files.
-NORMALIZER_VERSION = "2"
+NORMALIZER_VERSION = "3"
 
 HEAD_IMAGE_KEYS = ("headimg", "cover", "banner_img", "image", "cover_image", "featured_image", "index_img")
 THUMBNAIL_KEYS = ("thumbnail", "index_img")
@@ -48,6 +48,9 @@ LIMITS = {
     "category": _max("name", Category),
     "tag": 100,
     "image URL": _max("source_url", Image),
+    "alt_text": _max("alt_text", Image),
+    "caption": _max("caption", Image),
+    "credit": _max("credit", Image),
     "link": _max("source_url", Article),
     "lang": _max("language", Article),
 }
@@ -77,6 +80,9 @@ class Post:
     tags: list
     head_image_url: str
     thumbnail_url: str
+    image_details: dict = field(default_factory=dict)  # URL -> {"alt_text", "caption", "credit"} given
+    date_estimated: bool = False  # no date in the file: its modification time stands in
+    excerpt_from_body: bool = False  # no excerpt in the file: the body's start, which follows the body
     warnings: list = field(default_factory=list)
 
 
@@ -96,28 +102,37 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
     if not title:
         raise PostError("title: missing or empty (every post needs a title)")
 
-    published_at = _date_field(fm, ("date", "pubdate", "publishdate"), "date", name, mtime, warnings)
-    updated_at = _date_field(fm, ("updated", "lastmod", "modified"), "updated", name, None, warnings) or published_at
+    published_at, estimated = _date_field(fm, ("date", "pubdate", "publishdate"), "date", name, mtime, warnings)
+    estimated = estimated or _bool(fm.get("date_estimated"), False)  # as export_seeds writes it
+    updated_at = _date_field(fm, ("updated", "lastmod", "modified"), "updated", name, None, warnings)[0]
+    updated_at = updated_at or published_at
 
     body_html, more_excerpt = render_body(raw_post.body, body_format, raw_post.path, fm)
     excerpt = _text(_first(fm, EXCERPT_KEYS), "excerpt", limit=1000)
     text = html_to_text(body_html)
+    excerpt_from_body = not excerpt and not more_excerpt
     excerpt = truncate_text(excerpt, 300) if excerpt else (more_excerpt or truncate_text(text, 160))
+    unlabelled = _IMG_WITHOUT_ALT.findall(body_html)
+    if unlabelled:
+        warnings.append(f"{len(unlabelled)} picture(s) in the body have no alt text and no caption to take it from")
 
     categories = _categories(fm.get("categories", fm.get("category")))
     tags = _tags(fm.get("tags", fm.get("tag")))
-    author = _text(fm.get("author"), "author")
+    author = _authors(fm)
     source_name = _text(fm.get("source"), "source") or (
         author if any(author in path for path in categories) else ""
     )
-    head = _image_url(_first(fm, HEAD_IMAGE_KEYS), warnings)
-    thumbnail = _image_url(_first(fm, THUMBNAIL_KEYS), warnings) or head
-    head = head or thumbnail
+    images = {}  # URL -> the alt text, caption and credit the file gives for it
+    head = _image_url(_first(fm, HEAD_IMAGE_KEYS), warnings, images)
+    thumbnail = _image_url(_first(fm, THUMBNAIL_KEYS), warnings, images)
+    # One picture serves as both, unless the file says the other is empty (as export_seeds does).
+    thumbnail = thumbnail or ("" if _said_empty(fm, THUMBNAIL_KEYS) else head)
+    head = head or ("" if _said_empty(fm, HEAD_IMAGE_KEYS) else thumbnail)
 
     slug = _text(fm.get("slug"), "slug")
     permalink = _text(fm.get("permalink") or fm.get("url"), "permalink", limit=1000)
     if not slug and permalink:
-        slug = permalink.strip("/").rsplit("/", 1)[-1].removesuffix(".html")
+        slug = _permalink_slug(permalink)
     slug = unicode_slug(slug or title, max_length=LIMITS["slug"])
 
     return Post(
@@ -134,13 +149,17 @@ def normalize(raw_post: RawPost, *, body_format="auto", mtime=None):
         source_url=_link(fm.get("link") or fm.get("source_url") or fm.get("original")),
         language=_text(fm.get("lang") or fm.get("language"), "lang"),
         published_at=published_at,
-        updated_at=max(updated_at, published_at),
+        # Updated before published makes no sense, except for an article written before it is due.
+        updated_at=updated_at if published_at > dt.datetime.now(dt.timezone.utc) else max(updated_at, published_at),
         draft=_is_draft(fm),
         comments_enabled=_bool(fm.get("comments"), default=True),
         categories=categories,
         tags=tags,
         head_image_url=head,
         thumbnail_url=thumbnail,
+        image_details=images,
+        date_estimated=estimated,
+        excerpt_from_body=excerpt_from_body,
         warnings=warnings,
     )
 
@@ -169,6 +188,36 @@ def render_body(body, body_format, path, fm):
     html = clean_html(render(body))
     more_excerpt = excerpt_from_html(clean_html(render(parts[0])), 300) if len(parts) == 2 else ""
     return html, more_excerpt
+
+
+_IMG_WITHOUT_ALT = re.compile(r'<img [^>]*alt=""')
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _permalink_slug(permalink):
+    """The last segment of a permalink when it says something: in ``/posts/6/`` or ``/2021/07/06/``
+    it is a number, and the title makes a better slug."""
+    segment = permalink.split("?")[0].strip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".htm")
+    return segment if _LETTER.search(segment) else ""
+
+
+def _authors(fm):
+    """``author`` or ``authors``: a name, or a list of names (Hugo, Jekyll), or mappings with a ``name``."""
+    value = _first(fm, ("author", "authors"))
+    names = value if isinstance(value, list) else [value]
+    names = [item.get("name") if isinstance(item, dict) else item for item in names]
+    names = [_text(item, "author", limit=1000) for item in names]
+    if isinstance(value, list):  # each item is one name: a comma in it would split it in two
+        names = [" ".join(name.replace(",", " ").split()) for name in names]
+    names = list(dict.fromkeys(name for name in names if name))
+    joined = Article.AUTHOR_SEPARATOR.join(names)
+    if len(joined) > LIMITS["author"]:
+        raise PostError(f"author: {len(joined)} characters, over the limit of {LIMITS['author']}")
+    return joined
+
+
+def _said_empty(fm, keys):
+    return _first(fm, keys) is None and any(key in fm and fm[key] in ("", None) for key in keys)
 
 
 def _first(fm, keys):
@@ -243,15 +292,25 @@ def _tags(value):
     return tags
 
 
-def _image_url(value, warnings):
+IMAGE_DETAILS = {"alt_text": ("alt", "alt_text"), "caption": ("caption", "title"), "credit": ("credit",)}
+
+
+def _image_url(value, warnings, details):
+    """The URL of an image field: a URL, or a mapping with one (``{url, alt, caption, credit}``,
+    PaperMod's ``cover: {image, alt, caption}``), whose descriptions go into ``details``."""
+    described = {}
     if isinstance(value, dict):
-        value = _first(value, ("url", "src", "feature", "path", "filename"))
+        described = {name: _text(_first(value, keys), name)
+                     for name, keys in IMAGE_DETAILS.items() if _first(value, keys) is not None}
+        value = _first(value, ("url", "src", "image", "feature", "path", "filename"))
     if value is None:
         return ""
     url = _text(value, "image URL")
     if not re.match(r"^https?://[^\s/]+", url, re.I):
         warnings.append(f"image {url!r} is not an absolute http(s) URL; left out")
         return ""
+    if described:
+        details[url] = described
     return url
 
 
@@ -324,25 +383,26 @@ def parse_date(value):
 
 
 def _date_field(fm, keys, label, file_name, mtime, warnings):
+    """``(date, estimated)``: estimated when the file's modification time had to stand in."""
     raw = _first(fm, keys)
     value = parse_date(raw) if raw is not None else None
     if value is not None:
         if not 1900 <= value.year <= 2200:
             raise PostError(f"{label}: {raw!r} is out of range")
-        return value
+        return value, False
     if mtime is None:  # optional field, e.g. updated
         if raw is not None:
             warnings.append(f"{label}: {str(raw)[:60]!r} is not a date; ignored")
-        return None
+        return None, False
     said = f"{str(raw)[:60]!r} is not a date" if raw is not None else "missing"
     match = _FILE_DATE.search(file_name)
     if match:
         try:
             value = dt.datetime(*map(int, match.groups()), tzinfo=_tz())
             warnings.append(f"{label}: {said}; used the date in the file name ({value:%Y-%m-%d})")
-            return value
+            return value, False
         except ValueError:
             pass
-    value = dt.datetime.fromtimestamp(mtime, tz=_tz())
-    warnings.append(f"{label}: {said}; used the file's modification time ({value:%Y-%m-%d %H:%M})")
-    return value
+    value = dt.datetime.fromtimestamp(int(mtime), tz=_tz())
+    warnings.append(f"{label}: {said}; used the file's modification time ({value:%Y-%m-%d %H:%M}), marked as estimated")
+    return value, True

@@ -118,16 +118,18 @@ class ArticleWriter:
         article.body = post.body
         article.search_text = post.search_text
         article.excerpt = post.excerpt
+        article.excerpt_from_body = post.excerpt_from_body
         article.author = post.author
         article.source_name = post.source_name
         article.source_url = post.source_url
         article.language = post.language
         article.published_at = post.published_at
+        article.date_estimated = post.date_estimated
         article.updated_at = post.updated_at
         article.comments_enabled = post.comments_enabled
         article.status = Article.Status.DRAFT if post.draft else self.status
-        article.head_image_id = self._image_id(post.head_image_url, images)
-        article.thumbnail_id = self._image_id(post.thumbnail_url, images)
+        article.head_image_id = self._image_id(post.head_image_url, images, post.image_details)
+        article.thumbnail_id = self._image_id(post.thumbnail_url, images, post.image_details)
         article.source_file = post.path[-500:]
         article.content_hash = post.content_hash
         article.imported_at = timezone.now()
@@ -196,17 +198,24 @@ class ArticleWriter:
             return None
         return self.fetcher.fetch(url, warnings)
 
-    def _image_id(self, url, files):
+    def _image_id(self, url, files, details):
+        """The id of the image row for ``url``, made on first sight with the alt text, caption and
+        credit the post gives; an existing row gets them only where it has none (an editor's win)."""
         if not url:
             return None
         cached = self._images.get(url)
         if cached is None:
             image = Image.objects.filter(source_url=url).first()
+            missing = {name: value for name, value in details.get(url, {}).items() if image and not getattr(image, name)}
+            if missing:
+                Image.objects.filter(pk=image.pk).update(**missing)
             if image is None:
-                image = Image(source_url=url)
+                image = Image(source_url=url, **details.get(url, {}))
                 fetched = files.get(url)
                 if fetched:
                     image.file.name, image.width, image.height = fetched.name, fetched.width, fetched.height
+                elif self.fetcher and url in self.fetcher.errors:  # recorded: the next import tries again
+                    image.fetch_error, image.fetch_failed_at = self.fetcher.errors[url][:500], timezone.now()
                 image.save()
             cached = image.pk
             self._pending[("i", url)] = (self._images, url, cached)

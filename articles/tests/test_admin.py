@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Category, Image
@@ -141,6 +142,16 @@ def test_image_upload_reads_dimensions(editor_client):
     assert "40 × 30" in page
 
 
+def test_failed_downloads_are_filtered_and_show_their_reason(editor_client):
+    """The image list filters images whose download failed, and an image's page shows why it failed."""
+    failed = ImageFactory(fetch_error="HTTP 404")
+    fine = ImageFactory()
+    listing = editor_client.get(reverse("admin:articles_image_changelist"), {"download_failed": "yes"})
+    assert failed.source_url in listing.content.decode() and fine.source_url not in listing.content.decode()
+    page = editor_client.get(reverse("admin:articles_image_change", args=[failed.pk])).content.decode()
+    assert "field-fetch_error" in page and "HTTP 404" in page
+
+
 @pytest.mark.parametrize(
     "name, content",
     [("notes.png", b"this is plain text, not a picture"), ("broken.png", png_bytes()[:60])],
@@ -244,3 +255,63 @@ def test_polyglot_picture_is_refused(editor_client, payload):
     assert response.status_code == 200
     assert "script" in response.context["adminform"].form.errors["file"][0] or "代码" in response.context["adminform"].form.errors["file"][0]
     assert not Image.objects.exists()
+
+
+def change_form_data(article, **changes):
+    """What the change form posts for ``article`` when an editor changes only ``changes``."""
+    published = timezone.localtime(article.published_at)
+    data = {
+        "title": article.title, "slug": article.slug, "status": article.status,
+        "published_at_0": published.strftime("%Y-%m-%d"), "published_at_1": published.strftime("%H:%M:%S"),
+        "body": article.body, "excerpt": article.excerpt, "comments_enabled": "on",
+        "author": article.author, "source_name": article.source_name,
+    }
+    return {**data, **changes}
+
+
+def save_in_admin(client, article, **changes):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, change_form_data(article, **changes))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    return article
+
+
+def test_an_excerpt_taken_from_the_body_follows_a_new_body(editor_client):
+    """Replace the body and leave the excerpt alone: the excerpt is taken from the new body."""
+    article = ArticleFactory(body="<p>旧的正文开头。</p>")
+    assert article.excerpt == "旧的正文开头。" and article.excerpt_from_body
+    save_in_admin(editor_client, article, body="<p>全新的正文开头。</p>")
+    assert article.excerpt == "全新的正文开头。"
+
+
+def test_an_excerpt_typed_by_an_editor_is_kept_when_the_body_changes(editor_client):
+    """An excerpt written in the admin stays what the editor wrote, whatever happens to the body later."""
+    article = save_in_admin(editor_client, ArticleFactory(body="<p>正文。</p>"), excerpt="编辑写的摘要")
+    assert not article.excerpt_from_body
+    save_in_admin(editor_client, article, body="<p>完全不同的正文。</p>")
+    assert article.excerpt == "编辑写的摘要"
+    save_in_admin(editor_client, article, excerpt="")  # emptied: taken from the body again
+    assert article.excerpt == "完全不同的正文。" and article.excerpt_from_body
+
+
+def test_updated_at_is_read_only_and_set_by_each_save(editor_client):
+    """The form shows the last update time without an input; a posted value is ignored, the save's time kept."""
+    article = ArticleFactory()
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'name="updated_at_0"' not in page and "field-updated_at" in page
+    before = timezone.now()
+    save_in_admin(editor_client, article, updated_at_0="2001-01-01", updated_at_1="00:00:00")
+    assert article.updated_at >= before
+
+
+def test_estimated_dates_are_shown_and_cleared_by_the_editor_setting_one(editor_client):
+    """The list filters articles with estimated dates; an editor who sets the date clears the mark."""
+    guessed = ArticleFactory(title="日期待定", date_estimated=True)
+    ArticleFactory(title="日期确定")
+    listing = editor_client.get(reverse("admin:articles_article_changelist"), {"date_estimated__exact": "1"})
+    assert "日期待定" in listing.content.decode() and "日期确定" not in listing.content.decode()
+    save_in_admin(editor_client, guessed)  # saved without touching the date: still estimated
+    assert guessed.date_estimated
+    save_in_admin(editor_client, guessed, published_at_0="2021-06-01", published_at_1="08:00:00")
+    assert not guessed.date_estimated

@@ -194,10 +194,10 @@ def test_body_format_option(tmp_path):
     """--body-format html keeps Markdown syntax as text; a re-import as markdown updates the article."""
     write_post(tmp_path, "post.md", "格式", body="# 标题\n\n正文。\n")
     import_seeds(tmp_path, "--body-format", "html")
-    assert "<h1>" not in Article.objects.get().body
+    assert "<h2>" not in Article.objects.get().body
     result = import_seeds(tmp_path, "--body-format", "markdown")
     assert result.counts["updated"] == 1
-    assert "<h1>标题</h1>" in Article.objects.get().body
+    assert "<h2>标题</h2>" in Article.objects.get().body
 
 
 @pytest.mark.corpus

@@ -475,14 +475,16 @@ def test_comments_flag(lines, enabled):
     ("lines", "slug"),
     [
         (["title: x", "slug: centos-timezone-setting"], "centos-timezone-setting"),
-        (["title: x", "permalink: /posts/6/"], "6"),
+        (["title: Hello", "permalink: /posts/6/"], "hello"),  # a bare number says nothing: the title
+        (["title: Hello", "permalink: /2021/7/6/"], "hello"),
+        (["title: x", "permalink: /news/7/6/some-story/"], "some-story"),
         (["title: x", "permalink: /2019/01/hello-world.html"], "hello-world"),
         (["title: x", "url: /2015/08/15/JekyllReadMore/"], "jekyllreadmore"),
         (["title: Vue 生命周期"], "vue-生命周期"),
     ],
 )
 def test_slug_from_slug_permalink_or_title(lines, slug):
-    """The slug comes from `slug:`, else the last part of `permalink:`/`url:`, else the title (Chinese kept)."""
+    """The slug comes from `slug:`, else the last part of `permalink:`/`url:` unless a number, else the title."""
     assert post_from(fm(lines)).slug == slug
 
 
@@ -550,9 +552,9 @@ def test_source_key_uses_explicit_identity(key):
 
 
 def test_markdown_body_is_rendered():
-    """A Markdown body is rendered to HTML (`# Title` becomes `<h1>`)."""
+    """A Markdown body is rendered to HTML (`# Title` becomes a heading under the article's own `<h1>`)."""
     post = post_from(fm([], body="# Title\n\nSome *emphasis* and a [link](https://example.com).\n"))
-    assert "<h1>Title</h1>" in post.body
+    assert "<h2>Title</h2>" in post.body
     assert "<em>emphasis</em>" in post.body
     assert 'href="https://example.com"' in post.body
 
@@ -579,7 +581,7 @@ def test_body_format_override(body_format, heading):
     """`--body-format` forces how the body is read, whatever it looks like."""
     body = "<div>intro</div>\n\n# Heading\n"
     post = post_from(fm([], body=body), body_format=body_format)
-    assert ("<h1>Heading</h1>" in post.body) is heading
+    assert ("<h2>Heading</h2>" in post.body) is heading
 
 
 def test_body_format_changes_content_hash():
@@ -601,3 +603,44 @@ def test_body_is_sanitized():
     assert "<script" not in post.body and "alert(1)" not in post.body
     assert "\x08" in (POSTS / "quirk-12.md").read_text(encoding="utf-8")
     assert "\x08" not in post_file("quirk-12.md").body
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        (fm(['author: ["Suraj Yadav"]']), "Suraj Yadav"),  # Hugo and Jekyll write a list
+        (fm(["authors:", "  - 王五", "  - Jane Doe"]), "王五, Jane Doe"),
+        (fm(["authors:", "  - name: 赵六"]), "赵六"),  # a list of mappings with a name
+        (fm(['author: ["Yadav, Suraj"]']), "Yadav Suraj"),  # one listed name stays one author
+        ('+++\ntitle = "T"\nauthor = ["Suraj Yadav", "Li Lei"]\n+++\nBody.\n', "Suraj Yadav, Li Lei"),
+        (fm(["author: 36kr"]), "36kr"),
+    ],
+)
+def test_author_may_be_a_list(text, author):
+    """`author`/`authors` may list several names: all are kept, in order, joined for the article."""
+    post = post_from(text)
+    assert post.author == author
+    assert Article(author=post.author).authors == author.split(", ")
+
+
+def test_only_the_modification_time_makes_a_date_estimated():
+    """A date from the file's modification time is marked estimated; one from front matter or file name is not."""
+    assert post_from(fm([]), name="notes.md").date_estimated
+    assert post_from(fm(["date: Invalid Date"]), name="notes.md").date_estimated
+    assert not post_from(fm([]), name="2012-10-26-notes.md").date_estimated
+    assert not post_from(fm(["date: 2022-12-11 15:51:48"])).date_estimated
+
+
+def test_an_excerpt_from_the_file_is_kept_and_one_made_from_the_body_follows_it():
+    """`description:` or the text above `<!-- more -->` are the author's; the body's first lines are derived."""
+    assert not post_from(fm(["description: 作者写的摘要"])).excerpt_from_body
+    assert not post_from(fm([], body="Intro.\n\n<!-- more -->\n\nRest.\n")).excerpt_from_body
+    assert post_from(fm([], body="Just a body.\n")).excerpt_from_body
+
+
+def test_pictures_without_alt_text_are_listed_in_the_warnings():
+    """A body picture with neither alt text nor a caption is named in the import's warnings."""
+    post = post_from(fm([], body='<p><img src="https://a.cn/1.jpg"></p>\n'
+                                 '<figure><img src="https://a.cn/2.jpg"><figcaption>有说明</figcaption></figure>\n'))
+    assert 'alt="有说明"' in post.body
+    assert any("1 picture(s) in the body have no alt text" in w for w in post.warnings)

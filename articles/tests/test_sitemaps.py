@@ -130,3 +130,10 @@ def test_every_sitemap_named_in_robots_txt_is_reachable(client, recent):
     for line in lines:
         if line.startswith("Sitemap:"):
             xml_of(client, line.split(":", 1)[1].strip().removeprefix(HOST))
+
+
+def test_news_sitemap_leaves_out_articles_whose_date_is_estimated(rf, recent):
+    """An article dated by its file's modification time is not fresh news, however recent that time is."""
+    guessed = ArticleFactory(title="估计的日期", published_at=timezone.now() - dt.timedelta(minutes=1), date_estimated=True)
+    assert absolute(guessed) not in locations(render_news_sitemap(rf))
+    assert absolute(recent["hour"]) in locations(render_news_sitemap(rf))

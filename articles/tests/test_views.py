@@ -8,12 +8,15 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 from markupsafe import escape
+from PIL import Image as PILImage
 from taggit.models import Tag
 
 from articles import caching
@@ -525,6 +528,45 @@ def test_article_description_and_link_previews_are_the_excerpt_cut_short(client)
     assert len(found[0]) == 160 and found[0].startswith("长" * 150) and not found[0].endswith("长")  # ends with an ellipsis
 
 
+@pytest.mark.parametrize(("language", "name"), [("zh-hans", "新闻编辑部"), ("en", "Newsroom")])
+def test_pages_call_the_site_by_one_name(client, language, name):
+    """By default the site is 新闻编辑部 in Chinese and Newsroom in English in every place a page names it."""
+    article = ArticleFactory(title="署名新闻")
+    with translation.override(language):
+        home_url, article_url = reverse("articles:home"), article.get_absolute_url()
+    home, detail = get_page(client, home_url), get_page(client, article_url)
+    assert f"<title>{name}</title>" in home and f'<a class="brand" href="{home_url}">{name}</a>' in home
+    assert f'<footer class="site-footer"><p>{name} · ' in home
+    feeds = [link["title"] for link in Elements(home).find("link", rel="alternate") if "type" in link]
+    assert len(feeds) == 2 and all(title.startswith(name) for title in feeds), feeds
+    assert f"<title>署名新闻 · {name}</title>" in detail
+    assert [m["content"] for m in Elements(detail).find("meta", property="og:site_name")] == [name]
+    assert json_ld_blocks(detail)[0]["publisher"]["name"] == name
+
+
+def test_a_configured_site_name_is_used_as_given_in_every_language(client, settings):
+    """NEWSROOM_SITE_NAME names the site as written, untranslated, on Chinese and English pages alike."""
+    settings.NEWSROOM_SITE_NAME = "Daily Planet"
+    article = ArticleFactory(title="署名新闻")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            home_url, article_url = reverse("articles:home"), article.get_absolute_url()
+        assert f'<a class="brand" href="{home_url}">Daily Planet</a>' in get_page(client, home_url)
+        detail = get_page(client, article_url)
+        assert "<title>署名新闻 · Daily Planet</title>" in detail
+        assert [m["content"] for m in Elements(detail).find("meta", property="og:site_name")] == ["Daily Planet"]
+        assert json_ld_blocks(detail)[0]["publisher"]["name"] == "Daily Planet"
+
+
+def test_article_json_ld_publisher_has_a_logo(client):
+    """The JSON-LD publisher has a logo: an absolute URL of a PNG of at least 112x112 pixels in the static files."""
+    article = ArticleFactory()
+    logo = json_ld_blocks(get_page(client, article.get_absolute_url()))[0]["publisher"]["logo"]
+    assert logo["@type"] == "ImageObject" and logo["url"] == "http://testserver" + static("logo.png")
+    with PILImage.open(finders.find("logo.png")) as picture:
+        assert picture.format == "PNG" and min(picture.size) >= 112
+
+
 def test_source_and_author_pages_list_their_articles(client):
     """/sources/<name>/ and /authors/<name>/ list that source's or author's articles only."""
     ArticleFactory(title="新华社张三的稿", source_name="新华社", author="张三")
@@ -950,3 +992,65 @@ def test_404_page_is_in_the_site_style(client):
     english = client.get("/en/no-such-page/")
     assert english.status_code == 404
     assert '<a class="brand" href="/en/">Newsroom</a>' in english.content.decode()
+
+
+# --- Imported details: several authors, estimated dates, a head image repeated in the body -----
+
+
+def test_each_author_of_an_article_is_a_link_to_their_own_page(client):
+    """An article by two people names both, each linking to a page that lists the article."""
+    article = ArticleFactory(title="合写的报道", author="王五, Jane Doe", source_name="新华社")
+    ArticleFactory(title="别人的报道", author="王五五")
+    links = re.findall(r'<a class="author" href="([^"]+)">([^<]+)</a>', get_page(client, article.get_absolute_url()))
+    assert [name for _url, name in links] == ["王五", "Jane Doe"]
+    for url, _name in links:
+        page = get_page(client, url)
+        assert "合写的报道" in page and "别人的报道" not in page
+
+
+def test_an_estimated_date_never_makes_the_lead_story_nor_shows_a_time(client):
+    """An article dated by its file's modification time is listed, but the lead is the newest dated one."""
+    ArticleFactory(title="有日期的新闻", published_at=timezone.now() - dt.timedelta(days=1))
+    guessed = ArticleFactory(title="日期是估计的", published_at=timezone.now() - dt.timedelta(minutes=5),
+                             date_estimated=True)
+    home = get_page(client, "/")
+    lead = home.split('<article class="lead">', 1)[1].split("</article>", 1)[0]
+    assert "有日期的新闻" in lead and "日期是估计的" not in lead
+    assert "日期是估计的" in home  # still listed, in date order
+    card = home.split("日期是估计的", 1)[1].split("</article>", 1)[0]
+    assert "<time" not in card
+    page = get_page(client, guessed.get_absolute_url())
+    meta = page.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
+    assert "<time" not in meta
+    (data,) = json_ld_blocks(page)
+    assert "datePublished" not in data
+
+
+def test_a_head_image_that_opens_the_body_is_shown_once(client):
+    """When the head image is also the body's first picture, the article page shows the picture once."""
+    url = "https://img.36krcdn.com/20220414/v2_c38309_img_000"
+    article = ArticleFactory(head_image=ImageFactory(source_url=url),
+                             body=f'<p>导语</p><p><img src="{url}"></p><p>正文</p>')
+    page = get_page(client, article.get_absolute_url())
+    assert 'class="head-image"' not in page and page.split('<div class="body">', 1)[1].count(url) == 1
+    other = ArticleFactory(head_image=ImageFactory(), body=f'<p><img src="{url}"></p>')
+    assert 'class="head-image"' in get_page(client, other.get_absolute_url())
+
+
+def test_every_sample_article_page_has_one_h1_headings_in_order_and_alt_on_every_picture(client, settings):
+    """What accessibility and SEO audits check, over every sample post: one <h1>, no skipped level, alt everywhere."""
+    from django.core.management import call_command
+
+    from conftest import ROOT
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    call_command("import_seeds", str(ROOT / "fixtures" / "seeds"), verbosity=0)
+    articles = list(Article.objects.published())
+    assert len(articles) >= 15
+    for article in articles:
+        page = get_page(client, article.get_absolute_url())
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+        assert levels.count(1) == 1 and levels[0] == 1, (article.title, levels)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (article.title, levels)
+        assert all(" alt=" in tag for tag in re.findall(r"<img\b[^>]*>", main)), article.title
