@@ -25,8 +25,8 @@ import contextvars
 import functools
 import hashlib
 import os
-import threading
 import time
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,8 +46,9 @@ CACHE_SECONDS = 300  # the shared cache's copies; each process keeps its own whi
 class VersionFile:
     """The content version in a file, for the processes of one machine when there is no Redis.
 
-    Written whole and renamed into place, so a reader finds the old version or
-    the new one, never half of one. Reading it costs about as much as a local
+    Overwritten in place with a checksum (renaming a new file into place made
+    ext4 flush it: 2 ms a save), so a reader that catches a write half done
+    sees the mismatch and reads again. Reading costs about as much as a local
     cache hit (an open and a read of a few bytes).
     """
 
@@ -55,19 +56,24 @@ class VersionFile:
         self.path = os.fspath(path)
 
     def get(self):
-        try:
-            with open(self.path, "rb") as file:
-                return float(file.read())
-        except (FileNotFoundError, ValueError):
-            return None
+        for _ in range(3):
+            try:
+                with open(self.path, "rb") as file:
+                    value, _, check = file.read(64).partition(b" ")
+            except FileNotFoundError:
+                return None
+            if check.rstrip() == b"%08x" % zlib.crc32(value):
+                return float(value)
+        return None  # never seen: a version is made anew, as for a missing file
 
     def set(self, version):
-        directory = os.path.dirname(self.path)
-        os.makedirs(directory, exist_ok=True)
-        temporary = os.path.join(directory, f".{os.path.basename(self.path)}.{os.getpid()}.{threading.get_ident()}")
-        with open(temporary, "w") as file:
-            file.write(repr(version))
-        os.replace(temporary, self.path)
+        value = b"%020.6f" % version  # one width for every version: nothing is left of a longer one
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o664)
+        try:
+            os.pwrite(descriptor, b"%s %08x\n" % (value, zlib.crc32(value)), 0)
+        finally:
+            os.close(descriptor)
 
 
 @functools.cache
@@ -90,8 +96,8 @@ def content_version():
     if store is not None:
         version = store.get()
         if version is None:
-            version = time.time()
-            store.set(version)
+            store.set(time.time())
+            version = store.get()
         return version
     version = cache.get(VERSION_KEY)
     if version is None:

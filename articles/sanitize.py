@@ -95,79 +95,66 @@ class _DropDangerousContent(Filter):
                 yield token
 
 
-class _FinishLinksAndImages(Filter):
-    """Enforce URL schemes, mark external links, make images lazy and referrer-free."""
-
-    def __iter__(self):
-        for token in super().__iter__():
-            if token["type"] in ("StartTag", "EmptyTag") and token["name"] in ("a", "img"):
-                attrs = token["data"]
-                url_key = (None, "href") if token["name"] == "a" else (None, "src")
-                url = attrs.get(url_key)
-                if url is not None and not is_safe_url(url):
-                    del attrs[url_key]
-                    url = None
-                if token["name"] == "a" and url and url_scheme(url) in ("http", "https"):
-                    attrs[(None, "rel")] = EXTERNAL_REL
-                if token["name"] == "img":
-                    attrs[(None, "loading")] = "lazy"
-                    attrs[(None, "referrerpolicy")] = "no-referrer"
-                    attrs[(None, "decoding")] = "async"
-            yield token
-
-
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _SPACE = re.compile(r"\s+")
 
 
-class _OrderHeadings(Filter):
-    """Body headings sit under the page's one ``<h1>``, the title: the top level becomes ``<h2>``
-    and no heading skips a level below the one before it (``h1, h3`` -> ``h2, h3``;
-    ``h2, h4`` -> ``h2, h3``), as screen readers and search engines expect."""
+class _FinishMarkup(Filter):
+    """What the policy does to the allowed markup, in one walk over the whole body:
+
+    - URL schemes enforced, external links marked, images lazy and referrer-free;
+    - a picture without alt text gets its figure's caption (a ``<figcaption>``, or
+      the figure's own text beside the image), else an empty ``alt``: present, and
+      easy to find as missing;
+    - headings sit under the page's one ``<h1>``, the title: the body's top level
+      becomes ``<h2>`` and no heading skips a level below the one before it
+      (``h1, h3`` -> ``h2, h3``; ``h2, h4`` -> ``h2, h3``), as screen readers and
+      search engines expect.
+    """
 
     def __iter__(self):
-        tokens = list(super().__iter__())
-        levels = [_HEADINGS[t["name"]] for t in tokens if t["type"] == "StartTag" and t["name"] in _HEADINGS]
-        if not levels:
-            yield from tokens
-            return
-        shift, previous, open_ = 2 - min(levels), 1, []
-        for token in tokens:
-            if token["type"] in ("StartTag", "EndTag") and token["name"] in _HEADINGS:
-                if token["type"] == "StartTag":
-                    previous = max(2, min(_HEADINGS[token["name"]] + shift, previous + 1, 6))
-                    open_.append(previous)
-                    token = {**token, "name": f"h{previous}"}
-                elif open_:
-                    token = {**token, "name": f"h{open_.pop()}"}
-            yield token
-
-
-class _AltFromCaptions(Filter):
-    """A picture without alt text gets its figure's caption (a ``<figcaption>`` or the figure's
-    own text beside the image), else an empty ``alt``: present, and easy to find as missing."""
-
-    def __iter__(self):
-        figure = None  # tokens of the outermost open <figure>, and its depth
-        depth = 0
-        for token in super().__iter__():
-            kind, name = token["type"], token.get("name")
-            if name == "figure" and kind == "StartTag":
-                depth += 1
-                figure = figure if figure is not None else []
-            if figure is None:
-                if kind == "EmptyTag" and name == "img":
-                    token["data"].setdefault((None, "alt"), "")
-                yield token
+        tokens = list(super().__iter__())  # headings and captions need what comes after them
+        levels, figure, depth = [], 0, 0
+        for index, token in enumerate(tokens):
+            kind = token["type"]
+            if kind not in _TAG_TOKENS:
                 continue
-            figure.append(token)
-            if name == "figure" and kind == "EndTag":
-                depth -= 1
-                if depth == 0:
-                    yield from _caption_to_alt(figure)
-                    figure = None
-        if figure:  # never left open by the parser, but never lost either
-            yield from _caption_to_alt(figure)
+            name = token["name"]
+            if name in _HEADINGS:
+                if kind == "StartTag":
+                    levels.append(_HEADINGS[name])
+            elif name == "figure":
+                if kind == "StartTag":
+                    figure, depth = (index if depth == 0 else figure), depth + 1
+                elif kind == "EndTag" and depth:
+                    depth -= 1
+                    if depth == 0:
+                        _caption_to_alt(tokens[figure : index + 1])
+            elif name in ("a", "img") and kind != "EndTag":
+                _finish_link_or_image(token, in_figure=depth > 0)
+        if depth:  # never left open by the parser, but never lost either
+            _caption_to_alt(tokens[figure:])
+        if levels:
+            _order_headings(tokens, 2 - min(levels))
+        return iter(tokens)
+
+
+def _finish_link_or_image(token, in_figure):
+    attrs = token["data"]
+    url_key = (None, "href") if token["name"] == "a" else (None, "src")
+    url = attrs.get(url_key)
+    if url is not None and not is_safe_url(url):
+        del attrs[url_key]
+        url = None
+    if token["name"] == "a":
+        if url and url_scheme(url) in ("http", "https"):
+            attrs[(None, "rel")] = EXTERNAL_REL
+        return
+    attrs[(None, "loading")] = "lazy"
+    attrs[(None, "referrerpolicy")] = "no-referrer"
+    attrs[(None, "decoding")] = "async"
+    if not in_figure:  # a figure's pictures wait for its caption
+        attrs.setdefault((None, "alt"), "")
 
 
 def _caption_to_alt(tokens):
@@ -181,7 +168,18 @@ def _caption_to_alt(tokens):
     for token in tokens:
         if token["type"] == "EmptyTag" and token["name"] == "img":
             token["data"].setdefault((None, "alt"), text)
-    return tokens
+
+
+def _order_headings(tokens, shift):
+    previous, open_ = 1, []
+    for token in tokens:
+        if token["type"] in ("StartTag", "EndTag") and token["name"] in _HEADINGS:
+            if token["type"] == "StartTag":
+                previous = max(2, min(_HEADINGS[token["name"]] + shift, previous + 1, 6))
+                open_.append(previous)
+                token["name"] = f"h{previous}"
+            elif open_:
+                token["name"] = f"h{open_.pop()}"
 
 
 def _filter_attribute(tag, name, value):
@@ -213,7 +211,7 @@ class _Cleaner(bleach.Cleaner):
             strip_html_comments=True,
             allowed_protocols=self.protocols,
         )
-        return self.serializer.render(_FinishLinksAndImages(_OrderHeadings(_AltFromCaptions(filtered))))
+        return self.serializer.render(_FinishMarkup(filtered))
 
 
 _local = threading.local()  # bleach cleaners hold parser state: one per thread

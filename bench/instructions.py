@@ -9,6 +9,7 @@ with 40 requests after 5 warm-up requests, and the difference is divided by
 """
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -71,6 +72,9 @@ def main():
     env["NEWSROOM_PAGE_CACHE"] = "1" if args.page_cache else "0"
     if run.article_count(env) != args.articles:
         run.build(args.db, args.articles, env)
+    shown = {name: os.environ[name] for name in os.environ if name.startswith("NEWSROOM_") or name == "REDIS_URL"}
+    shown["NEWSROOM_PAGE_CACHE"] = env["NEWSROOM_PAGE_CACHE"]
+    print("settings other than the shipped defaults: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
     for path in args.paths:
         (base, _), (total, status) = instructions(env, path, 0), instructions(env, path, 40)
         shown = path if len(path) <= 60 else path[:57] + "..."

@@ -389,3 +389,26 @@ def test_the_version_moves_again_when_a_change_commits():
         Category.objects.create(name="同一事务")
         during = caching.content_version()
     assert caching.content_version() != during
+
+
+def test_the_version_file_gives_back_what_was_written(tmp_path):
+    """The version written to the file is the one every process reads back."""
+    store = caching.VersionFile(tmp_path / "state" / "content-version")
+    assert store.get() is None  # nothing written yet
+    store.set(1_800_000_000.123456)
+    assert store.get() == 1_800_000_000.123456
+    store.set(1_800_000_001.5)
+    assert store.get() == 1_800_000_001.5
+
+
+def test_a_version_caught_half_written_is_not_taken_for_one(tmp_path, settings):
+    """A read that catches a write half done fails its checksum: no half version is ever used as a key."""
+    path = tmp_path / "content-version"
+    store = caching.VersionFile(path)
+    store.set(1_800_000_000.0)
+    written = path.read_bytes()
+    path.write_bytes(b"0001799999999.999999" + written[20:])  # new digits, old checksum
+    assert store.get() is None
+    settings.NEWSROOM_VERSION_FILE = str(path)
+    assert caching.content_version() not in (None, 1_799_999_999.999999)  # a fresh version instead
+    assert store.get() == caching.content_version()
