@@ -1,0 +1,120 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from taggit.models import Tag
+
+from ..caching import bump_content_version
+from ..models import Article
+from .widgets import image_tag
+
+
+def date_changed(form, name):
+    """Whether the editor changed a date and time field: the form shows whole seconds, so a
+    stored time with microseconds would otherwise count as changed by every save."""
+    before, after = form.initial.get(name), form.cleaned_data.get(name)
+    if before is None or after is None:
+        return before != after
+    return abs((after - before).total_seconds()) >= 1
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail_preview", "title", "status", "published_at", "date_estimated", "category_list", "source_name"
+    ]
+    list_display_links = ["thumbnail_preview", "title"]
+    list_filter = [
+        "status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at", "date_estimated"
+    ]
+    list_select_related = ["thumbnail", "head_image"]
+    list_per_page = 50
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "head_image", "thumbnail"]
+    actions = ["publish", "unpublish"]
+    readonly_fields = [
+        "date_estimated",
+        "updated_at",
+        "head_image_preview",
+        "source_file",
+        "source_key",
+        "content_hash",
+        "imported_at",
+        "edited_since_import",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "published_at", "date_estimated", "body", "excerpt"]}),
+        (_("Filing"), {"fields": ["categories", "tags", "author", "source_name", "source_url", "language"]}),
+        (_("Images"), {"fields": ["head_image", "head_image_preview", "thumbnail"]}),
+        (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
+        (
+            _("Import provenance"),
+            {
+                "classes": ["collapse"],
+                "fields": ["source_file", "source_key", "content_hash", "imported_at", "edited_since_import"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":  # taggit's own field is a text box; editors get autocomplete
+            widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+            return forms.ModelMultipleChoiceField(
+                queryset=Tag.objects.all(),
+                required=False,
+                label=db_field.verbose_name,
+                widget=RelatedFieldWidgetWrapper(widget, db_field.remote_field, self.admin_site),
+                help_text=_("Type to search existing tags; + adds a new one."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("image"))
+    def thumbnail_preview(self, obj):
+        return image_tag(obj.card_image, 60)
+
+    @admin.display(description=_("head image preview"))
+    def head_image_preview(self, obj):
+        return image_tag(obj.head_image, 320)
+
+    @admin.display(description=_("categories"))
+    def category_list(self, obj):
+        return ", ".join(category.name for category in obj.categories.all())
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.imported_at:
+            obj.edited_since_import = True
+        if date_changed(form, "published_at"):  # an editor's date is never an estimate
+            obj.date_estimated = False
+        if "excerpt" in form.changed_data and obj.excerpt.strip():  # typed by hand: it no longer follows the body
+            obj.excerpt_from_body = False
+        obj.updated_at = timezone.now()  # read-only here: the time of the last save
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
+        count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
+        bump_content_version()  # update() sends no signals
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT)
+        bump_content_version()  # update() sends no signals
+        self.message_user(
+            request,
+            ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+            messages.SUCCESS,
+        )
