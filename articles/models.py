@@ -16,6 +16,7 @@ from .sanitize import clean_html
 from .text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
 
 PATH_SEPARATOR = "/"
+NAME_SEPARATOR = " › "  # between the names of a category's full name: 新媒体 › cnBeta › 最新
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -50,6 +51,8 @@ class Category(models.Model):
     )
     path = models.CharField(_("path"), max_length=1000, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    # The names from the root down, kept like ``path``; a text, so that no depth or name length is too long.
+    full_name = models.TextField(_("full name"), editable=False)
 
     objects = CategoryQuerySet.as_manager()
 
@@ -72,7 +75,8 @@ class Category(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        """The full name, as the admin shows categories: two 首页 under different parents differ (pages show ``name``)."""
+        return self.full_name or self.name
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -86,14 +90,15 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._free_slug(unicode_slug(self.name, max_length=90, fallback="category"))
-        old_path = self.path
+        old_path, old_full_name = self.path, self.full_name
         prefix = self.parent.path + PATH_SEPARATOR if self.parent_id else ""
         self.path = prefix + self.slug
         self.depth = self.path.count(PATH_SEPARATOR)
+        self.full_name = (self.parent.full_name + NAME_SEPARATOR if self.parent_id else "") + self.name
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                self._move_descendants(old_path)
+            if old_path and (old_path != self.path or old_full_name != self.full_name):
+                self._move_descendants(old_path, old_full_name)
 
     def _free_slug(self, base):
         """``base`` or ``base-2``…: "C" and "C++" both slugify to "c" but are different categories."""
@@ -103,11 +108,13 @@ class Category(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def _move_descendants(self, old_path):
+    def _move_descendants(self, old_path, old_full_name):
+        """Descendants' paths and full names begin with this category's: they follow a move or a rename."""
         for child in Category.objects.filter(path__startswith=old_path + PATH_SEPARATOR):
             child.path = self.path + child.path[len(old_path) :]
+            child.full_name = self.full_name + child.full_name[len(old_full_name) :]
             child.depth = child.path.count(PATH_SEPARATOR)
-            child.save(update_fields=["path", "depth"])
+            child.save(update_fields=["path", "depth", "full_name"])
 
     def get_absolute_url(self):
         return cached_reverse("articles:category", path=self.path)

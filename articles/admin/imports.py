@@ -32,10 +32,31 @@ class ImportRunAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
+class RunFilter(admin.RelatedFieldListFilter):
+    """The records of one run; titled here because ``ImportRecord.run`` has no translated name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("import run")
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(ReadOnlyAdmin):
-    list_display = ["path", "outcome", "article", "error", "warnings"]
-    list_filter = ["outcome", "run"]
+    list_display = ["path", "outcome", "article_link", "error", "warnings"]
+    list_filter = ["outcome", ("run", RunFilter)]
     list_select_related = ["article"]
     search_fields = ["path", "error", "warnings"]
-    readonly_fields = ["run", "path", "outcome", "article", "warnings", "error"]
+    fields = ["run_link", "path", "outcome", "article_link", "warnings", "error"]
+    readonly_fields = fields
+
+    @admin.display(description=_("import run"))
+    def run_link(self, obj):
+        url = reverse("admin:articles_importrun_change", args=[obj.run_id])
+        return format_html('<a href="{}">{}</a>', url, obj.run)
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_link(self, obj):
+        if obj.article is None:
+            return "—"
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article)

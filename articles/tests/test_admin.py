@@ -119,15 +119,15 @@ def test_publish_and_unpublish_actions(editor_client):
     assert draft.status == Article.Status.DRAFT
 
 
-def test_category_list_is_an_indented_tree_with_counts(editor_client):
-    """Categories are listed in tree order, indented by depth, with their article counts."""
+def test_category_list_is_a_tree_of_full_names_with_counts(editor_client):
+    """Categories are listed in tree order, by their full names (ancestors greyed), with their article counts."""
     root = Category.objects.create(name="新媒体")
     leaf = Category.objects.create(name="cnBeta", parent=root)
     ArticleFactory(categories=[leaf])
     ArticleFactory(categories=[leaf])
     page = editor_client.get(reverse("admin:articles_category_changelist")).content.decode()
     assert page.index("新媒体") < page.index("cnBeta")
-    assert 'padding-left:1.5em">cnBeta' in page
+    assert '<span class="quiet">新媒体 › </span>cnBeta' in page
     assert '<td class="field-article_count">2</td>' in page
 
 
@@ -315,3 +315,166 @@ def test_estimated_dates_are_shown_and_cleared_by_the_editor_setting_one(editor_
     assert guessed.date_estimated
     save_in_admin(editor_client, guessed, published_at_0="2021-06-01", published_at_1="08:00:00")
     assert not guessed.date_estimated
+
+
+def home_pages():
+    """新媒体 › cnBeta › 首页, 新媒体 › 半岛网 › 首页 and 科技 › 首页 (and 新媒体 › cnBeta › 最新)."""
+    media = Category.objects.create(name="新媒体")
+    cnbeta = Category.objects.create(name="cnBeta", parent=media)
+    Category.objects.create(name="最新", parent=cnbeta)
+    parents = [cnbeta, Category.objects.create(name="半岛网", parent=media), Category.objects.create(name="科技")]
+    return [Category.objects.create(name="首页", parent=parent) for parent in parents]
+
+
+HOME_PAGES = ["新媒体 › cnBeta › 首页", "新媒体 › 半岛网 › 首页", "科技 › 首页"]
+
+
+def test_article_list_names_categories_by_their_full_path(editor_client):
+    """The article list's category column and category filter show 新媒体 › cnBeta › 首页, not three alike 首页."""
+    for category in home_pages():
+        ArticleFactory(categories=[category])
+    page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    for full_name in HOME_PAGES:
+        assert f'<td class="field-category_list">{full_name}</td>' in page
+        assert f"{full_name}</a></li>" in page  # in the filter
+
+
+def test_category_picker_finds_categories_by_any_part_of_their_path(editor_client):
+    """The article form's category box finds 新媒体 › cnBeta › 最新 by cnBeta or by 最新, and offers full names."""
+    home_pages()
+
+    def offered(term):
+        query = {"term": term, "app_label": "articles", "model_name": "article", "field_name": "categories"}
+        return sorted(item["text"] for item in editor_client.get(reverse("admin:autocomplete"), query).json()["results"])
+
+    assert offered("最新") == ["新媒体 › cnBeta › 最新"]
+    assert offered("cnBeta") == ["新媒体 › cnBeta", "新媒体 › cnBeta › 最新", "新媒体 › cnBeta › 首页"]
+    assert offered("首页") == sorted(HOME_PAGES)
+
+
+def test_descendants_follow_a_renamed_or_moved_category(editor_client):
+    """Renaming or moving a category in the admin changes the full names of all its descendants."""
+    media = Category.objects.create(name="新媒体")
+    cnbeta = Category.objects.create(name="cnBeta", parent=media)
+    latest = Category.objects.create(name="最新", parent=cnbeta)
+    tech = Category.objects.create(name="科技")
+
+    def edit(category, **changes):
+        data = {"name": category.name, "slug": category.slug, "parent": category.parent_id or "", "ordering": 0}
+        url = reverse("admin:articles_category_change", args=[category.pk])
+        response = editor_client.post(url, {**data, **changes})
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    edit(media, name="新媒体频道")
+    latest.refresh_from_db()
+    assert str(latest) == "新媒体频道 › cnBeta › 最新"
+    edit(cnbeta, parent=tech.pk)
+    latest.refresh_from_db()
+    assert (str(latest), latest.path) == ("科技 › cnBeta › 最新", "科技/cnbeta/最新")
+
+
+def test_category_list_counts_each_article_of_the_subtree_once(editor_client):
+    """A category's count includes the articles of its descendants, each article once, and none of a look-alike."""
+    media = Category.objects.create(name="新媒体")
+    cnbeta = Category.objects.create(name="cnBeta", parent=media)
+    latest = Category.objects.create(name="最新", parent=cnbeta)
+    lookalike = Category.objects.create(name="新媒体观察")  # its path begins like 新媒体's; no descendant
+    ArticleFactory(categories=[media, cnbeta, latest])
+    ArticleFactory(categories=[latest])
+    ArticleFactory(categories=[lookalike])
+    response = editor_client.get(reverse("admin:articles_category_changelist"))
+    counts = {category.path: category.article_total for category in response.context["cl"].result_list}
+    assert counts == {"新媒体": 2, "新媒体/cnbeta": 2, "新媒体/cnbeta/最新": 2, "新媒体观察": 1}
+    assert '<td class="field-article_count">2</td>' in response.content.decode()
+
+
+def test_category_list_costs_the_same_queries_for_3_or_30_categories(editor_client):
+    """Counting the articles of every subtree costs a fixed number of queries, however many categories are listed."""
+
+    def branches(count):  # chains of three categories, an article in the first and the last
+        for _ in range(count):
+            top = CategoryFactory()
+            leaf = CategoryFactory(parent=CategoryFactory(parent=top))
+            ArticleFactory(categories=[top, leaf])
+
+    branches(1)
+    few = queries_for(editor_client, reverse("admin:articles_category_changelist"))
+    branches(9)
+    assert queries_for(editor_client, reverse("admin:articles_category_changelist")) == few
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_gives_existing_categories_their_full_names():
+    """After the upgrade, categories made before it show their full path of names."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    before = [("articles", "0004_estimated_dates_derived_excerpts_failed_downloads")]
+    old = migrate(before).get_model("articles", "Category")
+    try:
+        media = old.objects.create(name="新媒体", slug="新媒体", path="新媒体", depth=0)
+        cnbeta = old.objects.create(name="cnBeta", slug="cnbeta", path="新媒体/cnbeta", depth=1, parent=media)
+        old.objects.create(name="最新", slug="最新", path="新媒体/cnbeta/最新", depth=2, parent=cnbeta)
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert sorted(str(category) for category in Category.objects.all()) == [
+        "新媒体", "新媒体 › cnBeta", "新媒体 › cnBeta › 最新",
+    ]
+
+
+def test_history_names_the_changed_fields_in_chinese(editor_client):
+    """An article's history in the Chinese admin says 已修改标题，状态… rather than Title, Status."""
+    from django.contrib.admin.models import LogEntry
+
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    save_in_admin(editor_client, article, title="改过的标题", status="published")
+    page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    message = LogEntry.objects.get().get_change_message()
+    assert message.startswith("已修改标题，状态") and message in page
+    assert "Title" not in page and "Status" not in page
+
+
+def test_every_field_label_of_the_admin_forms_has_a_chinese_translation(rf, admin_user):
+    """Whatever fields a history message names, from any admin form, it names them in Chinese."""
+    from django.contrib import admin
+    from django.contrib.auth.models import User
+    from django.utils import translation
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    labels = set()
+    with translation.override(None):  # as history messages store them
+        for model, model_admin in admin.site._registry.items():
+            for obj in [None, admin_user] if model is User else [None]:
+                form = model_admin.get_form(request, obj)
+                labels |= {str(field.label or name) for name, field in form.base_fields.items()}
+    with translation.override("zh-hans"):
+        assert sorted(label for label in labels if translation.gettext(label) == label) == []
+
+
+def test_sign_in_throttling_is_named_in_chinese(editor_client):
+    """django-axes' section and lists are named in Chinese in the admin's menu."""
+    page = editor_client.get(reverse("admin:index")).content.decode()
+    assert "登录限制" in page and "登录尝试" in page and "登录日志" in page and "登录失败" in page
+    assert "Axes" not in page and "Access attempts" not in page and "Access logs" not in page
+
+
+def test_import_records_list_their_article_under_a_chinese_heading(editor_client):
+    """The import records' article column is headed 文章 and links to the article's form."""
+    from articles.models import ImportRecord, ImportRun
+
+    article = ArticleFactory(title="导入的文章")
+    ImportRecord.objects.create(run=ImportRun.objects.create(), path="a.md", outcome="created", article=article)
+    ImportRecord.objects.create(run=ImportRun.objects.create(), path="b.md", outcome="failed")
+    page = editor_client.get(reverse("admin:articles_importrecord_changelist")).content.decode()
+    start = page.index('id="result_list"')
+    header = page[start : page.index("</thead>", start)]
+    assert "文章" in header and "Article" not in header
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert f'<a href="{url}">导入的文章</a>' in page
+    assert 'data-filter-title="导入记录"' in page and 'data-filter-title="run"' not in page  # the run filter
