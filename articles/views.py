@@ -4,6 +4,8 @@ import re
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -121,7 +123,8 @@ class CategoryArticleListView(ArticleListMixin, ListView):
         return super().get_queryset().in_category(category, subtree)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.surroundings, **kwargs)
+        editor_bar = category_editor_bar(self.request, self.surroundings["category"])
+        return super().get_context_data(**self.surroundings, editor_bar=editor_bar, **kwargs)
 
 
 class TagArticleListView(ArticleListMixin, ListView):
@@ -233,15 +236,17 @@ def head_image_in_body(article):
     return bool(found) and html.unescape(found.group(1)) in {image.url, image.source_url}
 
 
-def around(article):
+def around(article, categories=None, tags=None):
     """What an article page shows besides the article, ready to print in the active language:
     its categories and tags, previous/next in its first category, the ids of related
     articles, its dates and reading time.
 
     Links, dates and counts are put into words here, once per content version and
-    language, rather than by template filters on every request.
+    language, rather than by template filters on every request. ``categories`` and
+    ``tags`` are the article's own unless given: a preview shows a form's, not saved yet.
     """
-    categories, tags = list(article.categories.all()), list(article.tags.all())
+    categories = list(article.categories.all() if categories is None else categories)
+    tags = list(article.tags.all() if tags is None else tags)
     minutes, published = reading_minutes(article.search_text), localtime(article.published_at)
     found = {
         "categories": [_link(category.get_absolute_url(), category.name) for category in categories],
@@ -259,20 +264,34 @@ def around(article):
         "head_image_in_body": head_image_in_body(article),
     }
     if categories:
-        siblings = Article.objects.published().in_category(categories[0]).only("pk", "slug", "title")
+        # Never itself: a preview's date may differ from the stored one.
+        siblings = Article.objects.published().in_category(categories[0]).exclude(pk=article.pk)
+        siblings = siblings.only("pk", "slug", "title")
         # The plain range condition lets the date index bound the walk; the OR breaks ties.
-        moment = article.published_at
+        moment, pk = article.published_at, article.pk or 0  # not saved yet: before the others of its time
         previous = siblings.filter(
-            Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=article.pk)
+            Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=pk)
         ).order_by("-published_at", "-pk").first()
         following = siblings.filter(
-            Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=article.pk)
+            Q(published_at__gte=moment), Q(published_at__gt=moment) | Q(pk__gt=pk)
         ).order_by("published_at", "pk").first()
         found["previous"] = previous and _link(previous.get_absolute_url(), previous.title)
         found["next"] = following and _link(following.get_absolute_url(), following.title)
     if categories or tags:
         found["related"] = related_ids(article, categories, tags)
     return found
+
+
+def article_context(request, article, found):
+    """An article page's context: the article and what ``around`` found for it (the page, and the admin's preview)."""
+    context = dict(found, article=article)
+    listing = SimpleLazyObject(lambda: Article.objects.published().for_listing())  # only for uncached cards
+    context["related"] = PageArticles(listing, context["related"])
+    # An article not saved yet has no address of its own: its preview's stands in.
+    context["page_url"] = request.build_absolute_uri(article.get_absolute_url() if article.pk else None)
+    image = article.head_image or article.thumbnail  # what link previews show
+    context["share_image_url"] = image and request.build_absolute_uri(image.url)
+    return context
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
@@ -305,11 +324,47 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         # Kept per language until content changes: links, dates and counts are put into words.
         article = self.object
-        context = dict(remember("newsroom:around:", article.pk, get_language(), compute=lambda: around(article)))
-        listing = SimpleLazyObject(lambda: Article.objects.published().for_listing())  # only for uncached cards
-        context["related"] = PageArticles(listing, context["related"])
-        context["page_url"] = self.request.build_absolute_uri(article.get_absolute_url())
-        image = article.head_image or article.thumbnail  # what link previews show
-        context["share_image_url"] = image and self.request.build_absolute_uri(image.url)
+        found = remember("newsroom:around:", article.pk, get_language(), compute=lambda: around(article))
+        context = article_context(self.request, article, found)
         context["preview"] = self.previewing and not article.is_visible()
+        context["editor_bar"] = article_editor_bar(self.request, article)
         return super().get_context_data(**context, **kwargs)
+
+
+# The editor bar: links from a public page to the admin, for editors only.
+
+
+def is_editor(request):
+    """Whether the page shows the editor bar: to signed-in staff who may change articles. Readers
+    never get it, so no cached page or piece carries it (signed-in users bypass the page cache)."""
+    if not signed_in(request):
+        return False
+    return request.user.is_staff and request.user.has_perm("articles.change_article")
+
+
+def admin_link(obj, view, text):
+    opts = obj._meta
+    return _link(reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk]), text)
+
+
+def status_text(article):
+    """An article's status in words: a scheduled article is live from its time on, before any save says so."""
+    if article.status == Article.Status.DRAFT:
+        return _("Draft")
+    if article.published_at > timezone.now():
+        when = date_format(localtime(article.published_at), "DATETIME_FORMAT")
+        return _("Scheduled for %(time)s") % {"time": when}
+    return _("Published")
+
+
+def article_editor_bar(request, article):
+    if not is_editor(request):
+        return None
+    links = [admin_link(article, "change", _("Edit")), admin_link(article, "history", _("History"))]
+    return {"status": status_text(article), "links": links}
+
+
+def category_editor_bar(request, category):
+    if not (is_editor(request) and request.user.has_perm("articles.change_category")):
+        return None
+    return {"status": "", "links": [admin_link(category, "change", _("Edit category"))]}
