@@ -106,6 +106,7 @@ class _FinishMarkup(Filter):
     - a picture without alt text gets its figure's caption (a ``<figcaption>``, or
       the figure's own text beside the image), else an empty ``alt``: present, and
       easy to find as missing;
+    - links with nothing inside are dropped;
     - headings sit under the page's one ``<h1>``, the title: the body's top level
       becomes ``<h2>`` and no heading skips a level below the one before it
       (``h1, h3`` -> ``h2, h3``; ``h2, h4`` -> ``h2, h3``), as screen readers and
@@ -136,7 +137,23 @@ class _FinishMarkup(Filter):
             _caption_to_alt(tokens[figure:])
         if levels:
             _order_headings(tokens, 2 - min(levels))
-        return iter(tokens)
+        return _without_empty_links(tokens)
+
+
+def _without_empty_links(tokens):
+    """Links with nothing to see inside (share buttons whose icon was removed) are invisible to
+    readers: they go, with the empty markup inside them."""
+    skip, index = set(), 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token["type"] == "StartTag" and token["name"] == "a":
+            end = next((j for j in range(index + 1, len(tokens)) if tokens[j].get("name") == "a"), len(tokens) - 1)
+            inside = tokens[index + 1 : end]
+            if not any(t["type"] == "Characters" and t["data"].strip() or t["type"] == "EmptyTag" for t in inside):
+                skip.update(range(index, end + 1))
+            index = end
+        index += 1
+    return (token for index, token in enumerate(tokens) if index not in skip)
 
 
 def _finish_link_or_image(token, in_figure):

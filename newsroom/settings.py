@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_filters",
+    "django_prose_editor",
     "taggit",
     "articles",
 ]
@@ -212,6 +214,11 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 40_0
 NEWSROOM_FETCH_ALLOWED_HOSTS = env_list("NEWSROOM_FETCH_ALLOWED_HOSTS")
 
 TAGGIT_CASE_INSENSITIVE = True
+# The article body's rich-text editor (articles/admin/editor.py): Newsroom's own block for
+# markup the editor cannot represent. Its sanitizing is not used: articles/sanitize.py is the policy.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("admin/newsroom/editor-blocks.js")], "extensions": {"HTMLBlock": lambda config, shared: None}},
+]
 # Whole-page cache for anonymous readers (articles/caching.py); off only to measure without it.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # What the site calls itself on its pages, in feeds and in JSON-LD: a configured name as given,

@@ -3,7 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
+from js_asset import static_lazy
 
 from articles import feeds
 from articles.caching import cached_page
@@ -49,6 +50,8 @@ urlpatterns += [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds): the site's own.
+    path("favicon.ico", RedirectView.as_view(url=static_lazy("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

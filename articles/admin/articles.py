@@ -8,6 +8,8 @@ from taggit.models import Tag
 
 from ..caching import bump_content_version
 from ..models import Article
+from . import preview
+from .editor import BodyEditorWidget, script_hashes
 from .widgets import image_tag
 
 
@@ -60,10 +62,20 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+
+    def get_urls(self):
+        return preview.urls(self) + super().get_urls()
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = BodyEditorWidget
+            kwargs["help_text"] = _(
+                "Unsaved text is kept in this browser until it is saved. The <> button shows the HTML. "
+                "Scripts, styles, embeds and unknown markup are removed on save."
+            )
         if db_field.name == "tags":  # taggit's own field is a text box; editors get autocomplete
             widget = AutocompleteSelectMultiple(db_field, self.admin_site)
             return forms.ModelMultipleChoiceField(
@@ -75,6 +87,13 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        media = getattr(response, "context_data", None) and response.context_data.get("media")
+        if media:  # the editor's import map is the page's one inline script
+            response._csp_update = {"script-src": script_hashes(media)}
+        return response
+
     @admin.display(description=_("image"))
     def thumbnail_preview(self, obj):
         return image_tag(obj.card_image, 60)
@@ -85,7 +104,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("categories"))
     def category_list(self, obj):
-        return ", ".join(category.name for category in obj.categories.all())
+        return ", ".join(category.full_name for category in obj.categories.all())
 
     def save_model(self, request, obj, form, change):
         if change and obj.imported_at:

@@ -146,3 +146,11 @@ def test_alt_text_already_given_is_kept_and_a_picture_without_any_gets_an_empty_
     """An author's alt text wins over the caption; a picture with neither gets alt="" (and no invented text)."""
     assert 'alt="作者写的"' in clean_html('<figure><img src="https://a.cn/1.jpg" alt="作者写的"><figcaption>说明</figcaption></figure>')
     assert 'alt=""' in clean_html('<p><img src="https://a.cn/3.jpg"></p>')
+
+
+def test_a_link_with_nothing_inside_is_dropped():
+    """A share button's link whose icon was removed shows nothing to readers: it goes, the text around it stays."""
+    assert clean_html('<p>前<a href="https://service.weibo.com/share"><i class="icon"></i></a>后</p>') == "<p>前后</p>"
+    assert clean_html('<p><a href="https://a.cn/"> </a></p>') == ""
+    kept = clean_html('<p><a href="https://a.cn/"><img src="https://a.cn/1.jpg"></a></p>')
+    assert 'href="https://a.cn/"' in kept  # a picture is something inside
