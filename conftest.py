@@ -30,6 +30,16 @@ def shared_corpus():
     return SHARED_CORPUS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_version_file(tmp_path_factory):
+    """The content version file is this test run's own: a server or another test run on the
+    machine moves theirs, not this one."""
+    from django.conf import settings
+
+    if settings.NEWSROOM_VERSION_FILE:
+        settings.NEWSROOM_VERSION_FILE = str(tmp_path_factory.mktemp("state") / "content-version")
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache, so no page cached by another test is served."""

@@ -65,7 +65,7 @@ def picture(image, kind="card", alt="", lead=False):
     The lead image of a page loads eagerly with high priority, the rest lazily.
     """
     widths, sizes = (
-        (renditions.ARTICLE_WIDTHS, "(max-width: 48rem) 100vw, 44rem")
+        (renditions.ARTICLE_WIDTHS, renditions.ARTICLE_SIZES)
         if kind == "article"
         else (renditions.CARD_WIDTHS, "(max-width: 48rem) 100vw, 20rem")
     )

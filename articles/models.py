@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from .caching import cached_reverse
 from .images import sha256_of
+from .renditions import enrich_body
 from .sanitize import clean_html
 from .text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
 
@@ -439,7 +440,8 @@ class Article(models.Model):
         return self.status != self.Status.DRAFT and self.published_at <= timezone.now()
 
     def save(self, *args, body_is_clean=False, **kwargs):
-        """Save with the body sanitized, the excerpt filled (and following the body unless it was
+        """Save with the body sanitized (then its library pictures given renditions: see
+        ``renditions.enrich_body``), the excerpt filled (and following the body unless it was
         written by hand: see ``excerpt_from_body``) and the status matching the date.
 
         ``body_is_clean`` tells that the caller ran ``clean_html`` on this very
@@ -452,6 +454,7 @@ class Article(models.Model):
         if not body_is_clean:
             self.body = clean_html(self.body)
             self.search_text = ""
+        self.body = enrich_body(self.body, lead=not self.head_image_id)
         if not self.excerpt.strip() or (self.excerpt_from_body and not body_is_clean):
             self.excerpt = excerpt_from_html(self.body)
             self.excerpt_from_body = True

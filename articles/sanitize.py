@@ -137,7 +137,19 @@ class _FinishMarkup(Filter):
             _caption_to_alt(tokens[figure:])
         if levels:
             _order_headings(tokens, 2 - min(levels))
+        for token in tokens:
+            if token["type"] in ("StartTag", "EmptyTag"):
+                _quote_attributes(token["data"])
         return _without_empty_links(tokens)
+
+
+def _quote_attributes(attrs):
+    """A literal ``"`` in an attribute value becomes ``&quot;``. Values keep their entities as
+    written (``&amp;``); with a literal quote the serializer switches to single quotes and escapes
+    them again, so the value grew on every pass and a body never settled (then lost its markup)."""
+    for key, value in attrs.items():
+        if '"' in value:
+            attrs[key] = value.replace('"', "&quot;")
 
 
 def _without_empty_links(tokens):

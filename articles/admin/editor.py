@@ -8,7 +8,8 @@ through ``articles.sanitize.clean_html``.
 
 Markup the editor's schema cannot hold (a definition list, a picture inside a
 link, a figure with more than one picture...) becomes an "HTML block" that
-keeps it as it is (static/admin/newsroom/editor-blocks.js). Unsaved text is
+keeps it as it is (static/admin/newsroom/editor-blocks.js). The figure dialog's "Browse..."
+opens the image library's chooser (articles/admin/chooser.py). Unsaved text is
 kept in the browser and offered back (static/admin/newsroom/drafts.js).
 """
 
@@ -18,6 +19,7 @@ import re
 
 from django import forms
 from django.forms import Script
+from django.urls import reverse_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 # Every extension the toolbar offers, and what the parser needs to keep imported bodies whole.
@@ -42,7 +44,7 @@ EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
-    "Figure": True,
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_chooser")},  # the image library (chooser.py)
     "Caption": True,
     "Image": True,
     "HTMLBlock": True,

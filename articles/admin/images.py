@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from ..images import validate_upload
+from .chooser import chooser_view
 from ..models import Image
 from .widgets import image_tag
 
@@ -52,6 +54,10 @@ class ImageAdmin(admin.ModelAdmin):
         "file", "source_url", "large_preview", "dimensions", "fetch_error", "fetch_failed_at",
         "alt_text", "caption", "credit",
     ]
+
+    def get_urls(self):
+        chooser = self.admin_site.admin_view(lambda request: chooser_view(self, request))
+        return [path("chooser/", chooser, name="articles_image_chooser"), *super().get_urls()]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -138,6 +138,41 @@ def test_unsaved_text_is_offered_back_after_the_tab_is_closed(editor):
     assert again.locator(".newsroom-draft").count() == 0  # saved: nothing more to offer
 
 
+def test_an_editor_inserts_a_library_picture_that_readers_get_in_several_sizes(editor):
+    """The figure button's "Browse..." opens the image library; the picked picture, captioned, is served with a srcset."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import Image
+
+    Image.objects.create(file=SimpleUploadedFile("sea.png", png_bytes(1600, 900)), credit="本报")
+    article = ArticleFactory(title="图库图片", body="<p>开头</p>")
+    body = open_article(editor, article)
+    body.locator("p").click()
+    editor.keyboard.press("End")
+    editor.locator(".prose-menubar [title='图片']").click()
+    with editor.expect_popup() as popup:
+        editor.locator("dialog button", has_text="浏览…").click()
+    chooser = popup.value
+    chooser.locator(".newsroom-no-alt").wait_for()  # the picture has no alt text, and the chooser says so
+    with chooser.expect_event("close"):
+        chooser.locator(".newsroom-pick").click()
+    dialog = editor.locator("dialog")
+    dialog.locator(".newsroom-alt-warning").wait_for()  # and so does the figure dialog
+    assert dialog.locator("input[name=caption]").input_value() == "来源：本报"
+    dialog.locator("input[name=altText]").fill("海边")
+    dialog.locator("input[name=caption]").fill("海边的早晨 来源：本报")
+    dialog.locator("button[type=submit]").click()
+    body.locator("figure img").wait_for()
+    save(editor)
+    article.refresh_from_db()
+    editor.goto(editor.live_server.url + article.get_absolute_url())
+    figure = editor.locator("main .body figure")
+    assert "1280w" in figure.locator("img").get_attribute("srcset") and figure.locator("img").get_attribute("width") == "1600"
+    assert figure.locator("figcaption").inner_text() == "海边的早晨 来源：本报"
+    assert figure.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert editor.errors == []
+
+
 def what_readers_get(body):
     """What an editor's save must keep of a body: its text, pictures, links and headings."""
     return {

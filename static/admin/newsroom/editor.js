@@ -36,3 +36,21 @@ new MutationObserver((changes) => {
     if (menubar) translate(menubar)
   }
 }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["title"] })
+
+// A picture picked in the image library (the figure dialog's "Browse...", articles/admin/chooser.py)
+// arrives through this callback, before the dialog is filled in: a picture without alt text is
+// pointed out in the dialog, so that the editor writes one.
+window.CKEDITOR = window.CKEDITOR || {}
+window.CKEDITOR.tools = window.CKEDITOR.tools || {}
+window.CKEDITOR.tools.callFunction = (funcNum, url, data) => {
+  if (!data || data.alternative_text) return
+  setTimeout(() => {
+    const alt = document.querySelector("dialog[open] input[name=altText]")
+    if (!alt || alt.value || alt.parentElement.querySelector(".newsroom-alt-warning")) return
+    const warning = document.createElement("p")
+    warning.className = "newsroom-alt-warning errornote"
+    warning.textContent = gettext("This picture has no alt text in the library: describe what it shows for readers who cannot see it.")
+    alt.after(warning)
+    alt.focus()
+  })
+}
