@@ -9,6 +9,7 @@ from taggit.models import Tag
 from articles.models import Article, Category, Image
 
 from .factories import ArticleFactory, CategoryFactory, ImageFactory
+from .testdata import form_data
 from .test_models import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -257,21 +258,9 @@ def test_polyglot_picture_is_refused(editor_client, payload):
     assert not Image.objects.exists()
 
 
-def change_form_data(article, **changes):
-    """What the change form posts for ``article`` when an editor changes only ``changes``."""
-    published = timezone.localtime(article.published_at)
-    data = {
-        "title": article.title, "slug": article.slug, "status": article.status,
-        "published_at_0": published.strftime("%Y-%m-%d"), "published_at_1": published.strftime("%H:%M:%S"),
-        "body": article.body, "excerpt": article.excerpt, "comments_enabled": "on",
-        "author": article.author, "source_name": article.source_name,
-    }
-    return {**data, **changes}
-
-
 def save_in_admin(client, article, **changes):
     url = reverse("admin:articles_article_change", args=[article.pk])
-    response = client.post(url, change_form_data(article, **changes))
+    response = client.post(url, form_data(article, **changes))
     assert response.status_code == 302, response.content.decode()[:3000]
     article.refresh_from_db()
     return article

@@ -15,6 +15,7 @@ from articles import caching
 from articles.models import Article, Category
 
 from .factories import ArticleFactory, CategoryFactory, ImageFactory
+from .testdata import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +40,6 @@ def staff(*permissions):
     user = User.objects.create_user(f"staff{User.objects.count()}", password="x", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=permissions))
     return user
-
-
-def form_data(article=None, **changes):
-    """What the article form posts: ``article``'s stored values (or a new article's), with ``changes``."""
-    article = article or Article(title="新文章", published_at=timezone.now() - dt.timedelta(hours=1))
-    published = timezone.localtime(article.published_at)
-    data = {
-        "title": article.title, "slug": article.slug, "status": article.status,
-        "published_at_0": published.strftime("%Y-%m-%d"), "published_at_1": published.strftime("%H:%M:%S"),
-        "body": article.body, "excerpt": article.excerpt, "comments_enabled": "on",
-        "author": article.author, "source_name": article.source_name,
-    }
-    if article.pk:
-        data["categories"] = [category.pk for category in article.categories.all()]
-        data["tags"] = [tag.pk for tag in article.tags.all()]
-    return {**data, **changes}
 
 
 def preview_url(article=None):
