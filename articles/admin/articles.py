@@ -9,6 +9,7 @@ from taggit.models import Tag
 from ..caching import bump_content_version
 from ..models import Article
 from . import preview
+from .chooser import ImageChooserWidget
 from .editor import BodyEditorWidget, script_hashes
 from .widgets import image_tag
 
@@ -36,12 +37,11 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["categories", "head_image", "thumbnail"]
+    autocomplete_fields = ["categories"]
     actions = ["publish", "unpublish"]
     readonly_fields = [
         "date_estimated",
         "updated_at",
-        "head_image_preview",
         "source_file",
         "source_key",
         "content_hash",
@@ -51,7 +51,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "published_at", "date_estimated", "body", "excerpt"]}),
         (_("Filing"), {"fields": ["categories", "tags", "author", "source_name", "source_url", "language"]}),
-        (_("Images"), {"fields": ["head_image", "head_image_preview", "thumbnail"]}),
+        (_("Images"), {"fields": ["head_image", "thumbnail"]}),
         (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
         (
             _("Import provenance"),
@@ -76,6 +76,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 "Unsaved text is kept in this browser until it is saved. The <> button shows the HTML. "
                 "Scripts, styles, embeds and unknown markup are removed on save."
             )
+        if db_field.name in ("head_image", "thumbnail"):  # the chooser also uploads: no "+" beside it
+            return db_field.formfield(widget=ImageChooserWidget)
         if db_field.name == "tags":  # taggit's own field is a text box; editors get autocomplete
             widget = AutocompleteSelectMultiple(db_field, self.admin_site)
             return forms.ModelMultipleChoiceField(
@@ -97,10 +99,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("image"))
     def thumbnail_preview(self, obj):
         return image_tag(obj.card_image, 60)
-
-    @admin.display(description=_("head image preview"))
-    def head_image_preview(self, obj):
-        return image_tag(obj.head_image, 320)
 
     @admin.display(description=_("categories"))
     def category_list(self, obj):

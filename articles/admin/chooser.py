@@ -1,8 +1,10 @@
-"""The image chooser: the body editor's figure dialog picks (or uploads) a library picture here.
+"""The image chooser: the body editor's figure dialog and the head image and thumbnail fields
+pick (or upload) a library picture here.
 
-It opens in a window of its own (the Figure extension's ``pickerUrl``) and hands the picture
-back through the callback the extension listens to (static/admin/newsroom/chooser.js). Uploads
-go through the image admin's own form, so they pass the same checks.
+It opens in a window of its own and hands the picture back to whoever opened it
+(static/admin/newsroom/chooser.js): the Figure extension's callback (``CKEditorFuncNum``, its
+``pickerUrl`` convention) or a picture field (``field``, the id of its hidden input). Uploads go
+through the image admin's own form, so they pass the same checks.
 """
 
 from django import forms
@@ -12,8 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from ..models import Image
 
 from .widgets import image_tag
 
@@ -29,7 +34,7 @@ def caption_with_credit(image):
 def chooser_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    funcnum = request.GET.get("CKEditorFuncNum", "")
+    opener = {key: request.GET[key] for key in ("CKEditorFuncNum", "field") if key in request.GET}
     can_add = model_admin.has_add_permission(request)
     form = None
     if can_add:
@@ -39,7 +44,7 @@ def chooser_view(model_admin, request):
         if form.is_bound and form.is_valid():
             image = form.save()
             model_admin.log_addition(request, image, [{"added": {}}])
-            return redirect(f"{request.path}?{urlencode({'CKEditorFuncNum': funcnum, 'picked': image.pk})}")
+            return redirect(f"{request.path}?{urlencode({**opener, 'picked': image.pk})}")
     elif request.method == "POST":
         raise PermissionDenied
 
@@ -55,7 +60,7 @@ def chooser_view(model_admin, request):
     page = Paginator(images, PER_PAGE).get_page(request.GET.get("page"))
 
     def page_url(number):
-        return "?" + urlencode({"CKEditorFuncNum": funcnum, "q": query, "page": number})
+        return "?" + urlencode({**opener, "q": query, "page": number})
 
     context = {
         **model_admin.admin_site.each_context(request),
@@ -67,10 +72,32 @@ def chooser_view(model_admin, request):
         "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
         "next_url": page_url(page.next_page_number()) if page.has_next() else "",
         "query": query,
-        "funcnum": funcnum,
+        "opener": opener,
         "form": form,
         "picked": picked and {"image": picked, "caption": caption_with_credit(picked)},
         "is_popup": True,
         "media": forms.Media(css={"all": ["admin/newsroom/chooser.css"]}, js=[Script("admin/newsroom/chooser.js", type="module")]),
     }
     return TemplateResponse(request, "admin/articles/image/chooser.html", context)
+
+
+class ImageChooserWidget(forms.Widget):
+    """A picture field (head image, thumbnail) as a thumbnail with buttons that open the chooser."""
+
+    template_name = "admin/articles/image/chooser_widget.html"
+
+    @property
+    def media(self):
+        return forms.Media(css={"all": ["admin/newsroom/chooser.css"]}, js=[Script("admin/newsroom/chooser.js", type="module")])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        pk = getattr(value, "pk", value)
+        image = Image.objects.filter(pk=pk).first() if pk not in (None, "") else None
+        field_id = context["widget"]["attrs"].get("id", name)
+        context["widget"].update(
+            image=image,
+            thumb=image_tag(image, 160) if image else "",
+            chooser_url=reverse("admin:articles_image_chooser") + "?" + urlencode({"field": field_id}),
+        )
+        return context

@@ -453,6 +453,23 @@ def test_sign_in_throttling_is_named_in_chinese(editor_client):
     assert "Axes" not in page and "Access attempts" not in page and "Access logs" not in page
 
 
+def test_sign_in_records_and_their_clean_up_speak_chinese(editor_client):
+    """A sign-in attempt's page names it in Chinese; cleaning up removes the expired attempts and says so in Chinese."""
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+
+    recent, old = (AccessAttempt.objects.create(username=name, ip_address="10.0.0.1", failures_since_start=1)
+                   for name in ("recent", "old"))
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - dt.timedelta(hours=1))
+    page = editor_client.get(reverse("admin:axes_accessattempt_change", args=[recent.pk])).content.decode()
+    assert "的登录尝试" in page and "Attempted Access" not in page
+    response = editor_client.post(reverse("admin:axes_accessattempt_changelist"),
+                                  {"action": "cleanup_expired_attempts", "_selected_action": [recent.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["已清理 1 条过期的登录尝试。"]
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
+
+
 def test_import_records_list_their_article_under_a_chinese_heading(editor_client):
     """The import records' article column is headed 文章 and links to the article's form."""
     from articles.models import ImportRecord, ImportRun

@@ -84,7 +84,45 @@ def test_an_upload_from_the_chooser_is_added_and_picked(editor_client):
     image = Image.objects.get()
     assert image.width == 800 and response.context["picked"]["image"] == image
     assert 'data-pick data-id="%s"' % image.pk in response.content.decode()
-    assert response.context["funcnum"] == "-2"
+    assert response.context["opener"] == {"CKEditorFuncNum": "-2"}
+
+
+def test_the_head_image_field_shows_its_picture_and_opens_the_chooser_for_itself(editor_client):
+    """The change form shows the head image as a thumbnail (not a text label) with a button to the chooser."""
+    article = ArticleFactory(head_image=ImageFactory(alt_text="头图"))
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    field = html.split('class="newsroom-image-field"')[1].split("</div>")[0]
+    assert f'name="head_image" id="id_head_image" value="{article.head_image.pk}"' in field
+    assert f'src="{article.head_image.url}"' in field and "头图" in field
+    assert f'data-chooser="{CHOOSER}?field=id_head_image"' in field
+    assert 'id="id_thumbnail" value=""' in html and 'autocomplete' not in field
+
+
+def test_a_picture_picked_for_a_field_goes_back_to_that_field_after_search_paging_and_upload(editor_client):
+    """The chooser opened by a field keeps saying which field through its search, pages and uploads."""
+    ImageFactory.create_batch(PER_PAGE + 1, alt_text="海")
+    response = editor_client.get(CHOOSER, {"field": "id_thumbnail", "q": "海"})
+    html = response.content.decode()
+    assert 'data-field="id_thumbnail"' in html and '<input type="hidden" name="field" value="id_thumbnail">' in html
+    assert "field=id_thumbnail" in response.context["next_url"]
+    upload = SimpleUploadedFile("new.png", png_bytes(300, 200))
+    response = editor_client.post(f"{CHOOSER}?field=id_thumbnail", {"file": upload, "alt_text": "新"}, follow=True)
+    assert response.context["opener"] == {"field": "id_thumbnail"} and response.context["picked"]["image"].alt_text == "新"
+
+
+def test_the_picked_head_image_and_thumbnail_are_saved_and_can_be_removed(editor_client):
+    """The fields post a picture's id: saved as the article's pictures; an empty field removes it."""
+    from .testdata import form_data
+
+    head, thumb = ImageFactory(), ImageFactory()
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_client.post(url, form_data(article, head_image=head.pk, thumbnail=thumb.pk)).status_code == 302
+    article.refresh_from_db()
+    assert (article.head_image, article.thumbnail) == (head, thumb)
+    assert editor_client.post(url, form_data(article, head_image=head.pk, thumbnail="")).status_code == 302
+    article.refresh_from_db()
+    assert (article.head_image, article.thumbnail) == (head, None)
 
 
 def test_an_upload_that_is_not_a_picture_is_refused_as_in_the_image_admin(editor_client):

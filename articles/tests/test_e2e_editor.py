@@ -232,3 +232,141 @@ def test_every_corpus_post_opens_in_the_editor_and_saves_back_unchanged(editor, 
     assert len(articles) >= 50
     assert open_and_save_each(editor, articles) == {}
     assert editor.errors == []
+
+
+def type_with_input_method(page, *words):
+    """Each (pinyin, 汉字) pair composed as an input method sends it: a growing composition, then the pick."""
+    cdp = page.context.new_cdp_session(page)
+    for pinyin, chosen in words:
+        for end in range(1, len(pinyin) + 1):
+            cdp.send("Input.imeSetComposition", {"text": pinyin[:end], "selectionStart": end, "selectionEnd": end})
+        cdp.send("Input.insertText", {"text": chosen})
+
+
+def pick_in_chooser(page, opens, pick):
+    """Opens the chooser with ``opens`` (a locator), does ``pick`` in its window and waits for it to close."""
+    with page.expect_popup() as popup:
+        opens.click()
+    chooser = popup.value
+    chooser.wait_for_load_state()
+    with chooser.expect_event("close"):
+        pick(chooser)
+
+
+def test_an_editor_writes_illustrates_previews_and_publishes_a_story(live_server, page):
+    """The whole of an editor's work in one go, signed in through the login page: written with the toolbar and an
+    input method, kept through a closed tab, illustrated from the library and by an upload, previewed, published,
+    and then found on the public page as the editor made it."""
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import Image
+
+    User.objects.create_superuser("editor", password="a long pass phrase")
+    library = Image.objects.create(file=SimpleUploadedFile("sea.png", png_bytes(1600, 900)), alt_text="海边",
+                                   caption="海边的早晨", credit="本报")
+    page.live_server = live_server
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a long pass phrase")
+    page.get_by_role("button", name="登录").click()
+    page.locator("#dashboard-drafts").wait_for()
+    shot(page, "story-dashboard")
+
+    # Written: a heading, bold text, a link, Chinese through an input method, a table.
+    body = open_article(page)
+    page.fill("#id_title", "一篇完整的报道")
+    body.click()
+    page.keyboard.type("## 现场\n开头")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("要点")
+    page.keyboard.press("Control+b")
+    type_with_input_method(page, ("zhongwen", "中文"), ("shuru", "输入"))
+    page.keyboard.type("。原文")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.locator(".prose-menubar [title='插入链接']").click()
+    page.locator("dialog input[name=href]").fill("https://example.com/原文")
+    page.locator("dialog button[type=submit]").click()
+    page.locator("dialog").wait_for(state="detached")
+    page.wait_for_function("() => document.activeElement?.classList.contains('tiptap')")
+    page.wait_for_timeout(200)
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.querySelector('.prose-editor .tiptap').editor.state.selection.empty")
+    page.keyboard.press("Enter")
+    page.locator(".prose-menubar [title='插入表格']").click()
+    page.locator("dialog button[type=submit]").click()
+    page.keyboard.type("单元格")
+    page.wait_for_timeout(2500)  # unsaved text is kept every two seconds
+
+    # The tab closes before the save; reopening the form offers the text back.
+    context, errors = page.context, page.errors
+    page.close()
+    page = context.new_page()
+    page.live_server, page.errors = live_server, errors
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    body = open_article(page)
+    page.locator(".newsroom-draft").get_by_role("button", name="恢复修改").click()
+    assert page.locator("#id_title").input_value() == "一篇完整的报道"
+    assert body.locator("h2").inner_text() == "现场" and body.locator("td").first.inner_text() == "单元格"
+
+    # Illustrated: a library picture with its caption, a new picture uploaded from the figure dialog, a head image.
+    body.locator("p").first.click()
+    page.keyboard.press("End")
+    page.locator(".prose-menubar [title='图片']").click()
+    dialog = page.locator("dialog")
+    pick_in_chooser(page, dialog.locator("button", has_text="浏览…"), lambda chooser: chooser.locator(".newsroom-pick").click())
+    assert dialog.locator("input[name=caption]").input_value() == "海边的早晨 来源：本报"
+    assert dialog.locator("input[name=altText]").input_value() == "海边"
+    dialog.locator("button[type=submit]").click()
+    body.locator("figure img").wait_for()
+    body.locator("p").first.click()
+    page.keyboard.press("End")
+    page.locator(".prose-menubar [title='图片']").click()
+
+    def upload(chooser):
+        chooser.set_input_files("#id_file", {"name": "new.png", "mimeType": "image/png", "buffer": png_bytes(1200, 800)})
+        chooser.fill("#id_alt_text", "新拍的照片")
+        chooser.fill("#id_caption", "刚上传")
+        chooser.get_by_role("button", name="上传并插入").click()
+
+    pick_in_chooser(page, dialog.locator("button", has_text="浏览…"), upload)
+    assert dialog.locator("input[name=altText]").input_value() == "新拍的照片"
+    dialog.locator("button[type=submit]").click()
+    body.locator("figure img").nth(1).wait_for()
+    head = page.locator(".field-head_image .newsroom-image-field")
+    pick_in_chooser(page, head.get_by_role("button", name="选择图片…"), lambda chooser: chooser.locator(".newsroom-pick").last.click())
+    assert head.locator("img").get_attribute("src") == library.url and head.locator(".newsroom-image-label").inner_text() == "海边"
+    shot(page, "story-editor")
+
+    # Previewed in a new tab, unsaved.
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="预览").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == "一篇完整的报道" and preview.locator(".preview-banner").is_visible()
+    assert preview.locator(".body figure").count() == 2
+    assert not Article.objects.exists()
+    preview.close()
+
+    # Published, then read on the public page.
+    page.select_option("#id_status", "published")
+    save(page)
+    article = Article.objects.get()
+    assert article.head_image == library and article.status == Article.Status.PUBLISHED
+    assert html_to_text(article.body).startswith("现场 开头要点中文输入。原文")
+    page.goto(live_server.url + article.get_absolute_url())
+    main = page.locator("main .body")
+    assert main.locator("h2").inner_text() == "现场" and main.locator("strong").inner_text() == "要点"
+    assert main.locator("a[href='https://example.com/原文']").inner_text() == "原文"
+    assert main.locator("td").first.inner_text() == "单元格"
+    figures = main.locator("figure")
+    assert figures.locator("figcaption").all_inner_texts() == ["刚上传", "海边的早晨 来源：本报"]
+    for img, width in zip(figures.locator("img").all(), ["1200", "1600"]):
+        assert "640w" in img.get_attribute("srcset") and img.get_attribute("width") == width
+        assert img.evaluate("img => img.complete && img.naturalWidth > 0")
+    head_image = page.locator("figure.head-image")
+    assert head_image.locator("img").get_attribute("alt") == "海边" and "本报" in head_image.inner_text()
+    shot(page, "story-public")
+    assert page.errors == []
