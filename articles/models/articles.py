@@ -1,7 +1,9 @@
+"""Articles, with the one definition of what readers may see (``ArticleQuerySet.published``)."""
+
 import datetime
 import secrets
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -10,193 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .caching import cached_reverse
-from .images import sha256_of
-from .renditions import enrich_body
-from .sanitize import clean_html
-from .text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
-
-PATH_SEPARATOR = "/"
-NAME_SEPARATOR = " › "  # between the names of a category's full name: 新媒体 › cnBeta › 最新
-
-
-class CategoryQuerySet(models.QuerySet):
-    def subtree(self, category):
-        """The category and all its descendants, in one query (by stored path)."""
-        return self.filter(Q(pk=category.pk) | Q(path__startswith=category.path + PATH_SEPARATOR))
-
-
-class Category(models.Model):
-    """A node of the category hierarchy; its URL is the path of slugs from the root."""
-
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        allow_unicode=True,
-        blank=True,
-        help_text=_("Part of the URL. Chinese is fine. Left empty, it is made from the name."),
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        help_text=_("Empty for a top-level category."),
-    )
-    description = models.TextField(_("description"), blank=True)
-    ordering = models.IntegerField(
-        _("ordering"), default=0, help_text=_("Lower numbers come first among siblings.")
-    )
-    path = models.CharField(_("path"), max_length=1000, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
-    # The names from the root down, kept like ``path``; a text, so that no depth or name length is too long.
-    full_name = models.TextField(_("full name"), editable=False)
-
-    objects = CategoryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        ordering = ["path"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["parent", "slug"],
-                name="category_unique_slug_among_siblings",
-                violation_error_message=_("A sibling category already uses this slug."),
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(parent__isnull=True),
-                name="category_unique_top_level_slug",
-                violation_error_message=_("A top-level category already uses this slug."),
-            ),
-        ]
-
-    def __str__(self):
-        """The full name, as the admin shows categories: two 首页 under different parents differ (pages show ``name``)."""
-        return self.full_name or self.name
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        node = self.parent
-        while node is not None:
-            if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": _("A category cannot be inside itself.")})
-            node = node.parent
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self._free_slug(unicode_slug(self.name, max_length=90, fallback="category"))
-        old_path, old_full_name = self.path, self.full_name
-        prefix = self.parent.path + PATH_SEPARATOR if self.parent_id else ""
-        self.path = prefix + self.slug
-        self.depth = self.path.count(PATH_SEPARATOR)
-        self.full_name = (self.parent.full_name + NAME_SEPARATOR if self.parent_id else "") + self.name
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_path and (old_path != self.path or old_full_name != self.full_name):
-                self._move_descendants(old_path, old_full_name)
-
-    def _free_slug(self, base):
-        """``base`` or ``base-2``…: "C" and "C++" both slugify to "c" but are different categories."""
-        siblings = Category.objects.filter(parent_id=self.parent_id).exclude(pk=self.pk)
-        slug, n = base, 2
-        while siblings.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
-
-    def _move_descendants(self, old_path, old_full_name):
-        """Descendants' paths and full names begin with this category's: they follow a move or a rename."""
-        for child in Category.objects.filter(path__startswith=old_path + PATH_SEPARATOR):
-            child.path = self.path + child.path[len(old_path) :]
-            child.full_name = self.full_name + child.full_name[len(old_full_name) :]
-            child.depth = child.path.count(PATH_SEPARATOR)
-            child.save(update_fields=["path", "depth", "full_name"])
-
-    def get_absolute_url(self):
-        return cached_reverse("articles:category", path=self.path)
-
-    def ancestors(self):
-        """Ancestors from the root down, in one query."""
-        parts = self.path.split(PATH_SEPARATOR)
-        paths = [PATH_SEPARATOR.join(parts[:i]) for i in range(1, len(parts))]
-        return list(Category.objects.filter(path__in=paths).order_by("depth"))
-
-
-class Image(models.Model):
-    """A picture used by articles: an uploaded file or a remote URL, stored once."""
-
-    file = models.ImageField(
-        _("file"),
-        upload_to="images/%Y/%m/",
-        width_field="width",
-        height_field="height",
-        blank=True,
-        help_text=_("JPEG, PNG, GIF or WebP. Leave empty to use a remote URL instead."),
-    )
-    source_url = models.URLField(
-        _("source URL"),
-        max_length=2000,
-        blank=True,
-        help_text=_("Where the picture lives on the web, when it is not uploaded."),
-    )
-    sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    alt_text = models.CharField(
-        _("alt text"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the picture shows, for readers who cannot see it."),
-    )
-    caption = models.CharField(_("caption"), max_length=500, blank=True)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    fetch_error = models.CharField(
-        _("download failed"),
-        max_length=500,
-        blank=True,
-        editable=False,
-        help_text=_("Why the last download of the source URL failed; a later import with --fetch-images tries again."),
-    )
-    fetch_failed_at = models.DateTimeField(_("download failed at"), null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("image")
-        verbose_name_plural = _("images")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source_url"],
-                condition=~Q(source_url=""),
-                name="image_unique_source_url",
-                violation_error_message=_("An image with this URL already exists."),
-            ),
-            models.UniqueConstraint(
-                fields=["sha256"], condition=~Q(sha256=""), name="image_unique_file_content"
-            ),
-            models.CheckConstraint(
-                condition=~Q(file="") | ~Q(source_url=""),
-                name="image_has_file_or_url",
-                violation_error_message=_("Upload a file or give a source URL."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.alt_text or self.caption or (self.file.name if self.file else self.source_url)
-
-    @property
-    def url(self):
-        return self.file.url if self.file else self.source_url
-
-    def save(self, *args, **kwargs):
-        if self.file and not self.sha256 and not self.source_url:  # uploads are stored once
-            self.sha256 = sha256_of(self.file)
-        super().save(*args, **kwargs)
+from ..caching import cached_reverse
+from ..renditions import enrich_body
+from ..sanitize import clean_html
+from ..text import excerpt_from_html, html_to_text, searchable, strip_control, unicode_slug
+from .categories import Category
+from .images import Image
 
 
 def search_text(title, body):
@@ -255,7 +76,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query):
         """Articles matching ``query``, best first (see ``articles.search``)."""
-        from .search import search
+        from ..search import search
 
         return search(self, query)
 
@@ -466,51 +287,3 @@ class Article(models.Model):
         if not self.slug:
             self.slug = Article.objects.unique_slug(unicode_slug(self.title, max_length=100), self.pk)
         super().save(*args, **kwargs)
-
-
-class ImportRun(models.Model):
-    """One run of ``import_seeds``: what was asked and what happened, for editors to browse."""
-
-    started_at = models.DateTimeField(_("started"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    options = models.JSONField(_("options"), default=dict)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    skipped = models.PositiveIntegerField(_("skipped"), default=0)
-    failed = models.PositiveIntegerField(_("failed"), default=0)
-
-    class Meta:
-        verbose_name = _("import run")
-        verbose_name_plural = _("import runs")
-        ordering = ["-started_at"]
-
-    def __str__(self):
-        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"
-
-
-class ImportRecord(models.Model):
-    """The outcome of one file in an import run."""
-
-    class Outcome(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("updated")
-        UNCHANGED = "unchanged", _("unchanged")
-        SKIPPED = "skipped", _("skipped")
-        FAILED = "failed", _("failed")
-
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
-    path = models.CharField(_("file"), max_length=500)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    warnings = models.TextField(_("warnings"), blank=True)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("import record")
-        verbose_name_plural = _("import records")
-        ordering = ["run", "pk"]
-        indexes = [models.Index(fields=["run", "outcome"], name="importrecord_run_outcome")]
-
-    def __str__(self):
-        return self.path
