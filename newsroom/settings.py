@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "taggit",
     "articles",
+    "reversion",
+    "editorial",
 ]
 
 MIDDLEWARE = [
