@@ -16,6 +16,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def editor_client(client, admin_user):
+    """The test client, signed in as a superuser."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def posts_dir(tmp_path):
     """A writable copy of the test posts."""
     target = tmp_path / "posts"

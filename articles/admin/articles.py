@@ -26,9 +26,6 @@ def date_changed(form, name):
     return abs((after - before).total_seconds()) >= 1
 
 
-revisions.register()  # before VersionAdmin would register the article without its tags
-
-
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     list_display = [

@@ -31,6 +31,11 @@ def caption_with_credit(image):
     return " ".join(part for part in (image.caption, credit) if part)
 
 
+def chooser_media():
+    """Both ends of the chooser run one script: the chooser's window and the fields that open it."""
+    return forms.Media(css={"all": ["admin/newsroom/chooser.css"]}, js=[Script("admin/newsroom/chooser.js", type="module")])
+
+
 def chooser_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -76,7 +81,7 @@ def chooser_view(model_admin, request):
         "form": form,
         "picked": picked and {"image": picked, "caption": caption_with_credit(picked)},
         "is_popup": True,
-        "media": forms.Media(css={"all": ["admin/newsroom/chooser.css"]}, js=[Script("admin/newsroom/chooser.js", type="module")]),
+        "media": chooser_media(),
     }
     return TemplateResponse(request, "admin/articles/image/chooser.html", context)
 
@@ -86,9 +91,7 @@ class ImageChooserWidget(forms.Widget):
 
     template_name = "admin/articles/image/chooser_widget.html"
 
-    @property
-    def media(self):
-        return forms.Media(css={"all": ["admin/newsroom/chooser.css"]}, js=[Script("admin/newsroom/chooser.js", type="module")])
+    media = property(lambda self: chooser_media())
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -15,12 +15,6 @@ from .test_models import png_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def make_articles(count):
     categories = [CategoryFactory() for _ in range(3)]
     for n in range(count):

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 INDEX = "/admin/"
 
 
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def draft_changed_by(user, **fields):
     """A draft whose latest change in the admin history is ``user``'s."""
     article = ArticleFactory(status=Article.Status.DRAFT, **fields)

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 CHOOSER = reverse("admin:articles_image_chooser")
 
 
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def shown(response):
     return [choice["image"].pk for choice in response.context["choices"]]
 

@@ -58,6 +58,23 @@ def save(page):
     page.wait_for_load_state("load")  # its requests done: the live server shares the test's database connection
 
 
+def link_then_table(page, href, cell):
+    """Links the selected text to ``href`` with the toolbar, then adds a table after it with ``cell`` typed in."""
+    page.locator(".prose-menubar [title='插入链接']").click()
+    page.locator("dialog input[name=href]").fill(href)
+    page.locator("dialog button[type=submit]").click()
+    page.locator("dialog").wait_for(state="detached")
+    # The editor takes the focus back, and the selection with it, a moment after the dialog closes.
+    page.wait_for_function("() => document.activeElement?.classList.contains('tiptap')")
+    page.wait_for_timeout(200)
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.querySelector('.prose-editor .tiptap').editor.state.selection.empty")
+    page.keyboard.press("Enter")
+    page.locator(".prose-menubar [title='插入表格']").click()
+    page.locator("dialog button[type=submit]").click()
+    page.keyboard.type(cell)
+
+
 def test_an_editor_writes_a_heading_bold_text_a_link_and_a_table_that_readers_then_see(editor):
     """Typed with the toolbar and its shortcuts, saved, then found on the public page."""
     body = open_article(editor)
@@ -71,19 +88,7 @@ def test_an_editor_writes_a_heading_bold_text_a_link_and_a_table_that_readers_th
     editor.keyboard.press("Control+b")
     editor.keyboard.type("，再看")
     editor.keyboard.press("Shift+Home")
-    editor.locator(".prose-menubar [title='插入链接']").click()
-    editor.locator("dialog input[name=href]").fill("https://example.com/原文")
-    editor.locator("dialog button[type=submit]").click()
-    editor.locator("dialog").wait_for(state="detached")
-    # The editor takes the focus back, and the selection with it, a moment after the dialog closes.
-    editor.wait_for_function("() => document.activeElement?.classList.contains('tiptap')")
-    editor.wait_for_timeout(200)
-    editor.keyboard.press("End")
-    editor.wait_for_function("() => document.querySelector('.prose-editor .tiptap').editor.state.selection.empty")
-    editor.keyboard.press("Enter")
-    editor.locator(".prose-menubar [title='插入表格']").click()
-    editor.locator("dialog button[type=submit]").click()
-    editor.keyboard.type("单元格")
+    link_then_table(editor, "https://example.com/原文", "单元格")
     shot(editor, "admin-editor-writing")
     save(editor)
     article = Article.objects.get(title="编辑器写的新闻")
@@ -285,18 +290,7 @@ def test_an_editor_writes_illustrates_previews_and_publishes_a_story(live_server
     page.keyboard.type("。原文")
     page.keyboard.press("Shift+ArrowLeft")
     page.keyboard.press("Shift+ArrowLeft")
-    page.locator(".prose-menubar [title='插入链接']").click()
-    page.locator("dialog input[name=href]").fill("https://example.com/原文")
-    page.locator("dialog button[type=submit]").click()
-    page.locator("dialog").wait_for(state="detached")
-    page.wait_for_function("() => document.activeElement?.classList.contains('tiptap')")
-    page.wait_for_timeout(200)
-    page.keyboard.press("End")
-    page.wait_for_function("() => document.querySelector('.prose-editor .tiptap').editor.state.selection.empty")
-    page.keyboard.press("Enter")
-    page.locator(".prose-menubar [title='插入表格']").click()
-    page.locator("dialog button[type=submit]").click()
-    page.keyboard.type("单元格")
+    link_then_table(page, "https://example.com/原文", "单元格")
     page.wait_for_timeout(2500)  # unsaved text is kept every two seconds
 
     # The tab closes before the save; reopening the form offers the text back.

@@ -29,12 +29,6 @@ def in_chinese():
         yield
 
 
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def staff(*permissions):
     """A staff member with only ``permissions`` (codenames of the articles app)."""
     user = User.objects.create_user(f"staff{User.objects.count()}", password="x", is_staff=True)

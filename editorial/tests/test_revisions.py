@@ -14,12 +14,6 @@ from articles.tests.testdata import POSTS, form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def revisions_of(article):
     return list(Version.objects.get_for_object(article).select_related("revision__user"))
 
