@@ -4,10 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from reversion.admin import VersionAdmin
 from taggit.models import Tag
-
-from editorial import revisions
 
 from ..caching import bump_content_version
 from ..models import Article
@@ -27,7 +24,7 @@ def date_changed(form, name):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     list_display = [
         "thumbnail_preview", "title", "status", "published_at", "date_estimated", "category_list", "source_name"
     ]
@@ -42,7 +39,6 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     actions = ["publish", "unpublish"]
-    history_latest_first = True
     readonly_fields = [
         "date_estimated",
         "updated_at",
@@ -124,7 +120,6 @@ class ArticleAdmin(VersionAdmin):
         count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
         count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
         bump_content_version()  # update() sends no signals
-        revisions.record(queryset, _("Published from the article list"), request.user)
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -135,7 +130,6 @@ class ArticleAdmin(VersionAdmin):
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT)
         bump_content_version()  # update() sends no signals
-        revisions.record(queryset, _("Unpublished from the article list"), request.user)
         self.message_user(
             request,
             ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
