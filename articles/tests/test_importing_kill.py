@@ -120,9 +120,12 @@ IMAGE_KILLS = 5
 
 
 class _Pictures(BaseHTTPRequestHandler):
-    """/img/<n>.png: a different small PNG for every n."""
+    """/img/<n>.png: a different small PNG for every n; counts what it has served."""
+
+    served = 0
 
     def do_GET(self):
+        type(self).served += 1
         n = int(self.path.rsplit("/", 1)[-1].removesuffix(".png"))
         body = png_bytes(8 + n % 50, 8 + n // 50)
         self.send_response(200)
@@ -168,8 +171,12 @@ def test_sigkill_during_image_downloads_leaves_no_half_article_nor_orphaned_file
         rng = random.Random(20261127)
         stored = []
         for _ in range(IMAGE_KILLS):
+            # Kill once a few more pictures have been served, however slow the machine is.
+            target = _Pictures.served + rng.randint(5, 60)
             process = manage(db, "import_seeds", str(posts), "--fetch-images", "-v", "0", extra_env=env, popen=True)
-            time.sleep(rng.uniform(0.8, 1.6))
+            deadline = time.monotonic() + 120
+            while _Pictures.served < target and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
             process.send_signal(signal.SIGKILL)
             process.wait()
             for child in _orphans():
