@@ -4,7 +4,10 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 from taggit.models import Tag
+
+from editorial import revisions
 
 from ..caching import bump_content_version
 from ..models import Article
@@ -24,7 +27,7 @@ def date_changed(form, name):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
     list_display = [
         "thumbnail_preview", "title", "status", "published_at", "date_estimated", "category_list", "source_name"
     ]
@@ -39,6 +42,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     actions = ["publish", "unpublish"]
+    history_latest_first = True
     readonly_fields = [
         "date_estimated",
         "updated_at",
@@ -120,6 +124,7 @@ class ArticleAdmin(admin.ModelAdmin):
         count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
         count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
         bump_content_version()  # update() sends no signals
+        revisions.record(queryset, _("Published from the article list"), request.user)
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -130,6 +135,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT)
         bump_content_version()  # update() sends no signals
+        revisions.record(queryset, _("Unpublished from the article list"), request.user)
         self.message_user(
             request,
             ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,

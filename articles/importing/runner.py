@@ -195,7 +195,7 @@ def import_paths(options, *, fetcher=None, on_record=None):
     run = None
     if not options.dry_run:
         run = ImportRun.objects.create(options={**asdict(options), "patterns": list(options.patterns)})
-        report.run_id = run.pk
+        report.run_id = writer.run_id = run.pk
     buffer = []
 
     def chain():

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from taggit.models import Tag
 
+from editorial import revisions
+
 from ..models import Article, Category, Image, TaggedArticle
 from .errors import PostError
 from .normalize import Post
@@ -21,6 +23,8 @@ class ArticleWriter:
     Caches only hold rows whose transaction has committed, so a failed file
     never leaves a cached id pointing at a rolled-back row.
     """
+
+    run_id = None  # the import run, named in each article's revision
 
     def __init__(self, *, status=Article.Status.PUBLISHED, overwrite=False, dry_run=False, fetcher=None):
         self.status = status
@@ -147,6 +151,7 @@ class ArticleWriter:
             TaggedArticle.objects.filter(content_object=article).exclude(tag_id__in=tag_ids).delete()
             tag_ids = [pk for pk in tag_ids if not TaggedArticle.objects.filter(content_object=article, tag_id=pk).exists()]
         TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids)
+        revisions.record([article], revisions.import_comment(self.run_id))
         return article
 
     @staticmethod
