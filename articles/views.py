@@ -349,8 +349,8 @@ def admin_link(obj, view, text):
 
 def status_text(article):
     """An article's status in words: a scheduled article is live from its time on, before any save says so."""
-    if article.status == Article.Status.DRAFT:
-        return _("Draft")
+    if article.status not in Article.SHOWN_WHEN_DUE:
+        return article.get_status_display()
     if article.published_at > timezone.now():
         when = date_format(localtime(article.published_at), "DATETIME_FORMAT")
         return _("Scheduled for %(time)s") % {"time": when}

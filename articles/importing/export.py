@@ -41,7 +41,7 @@ def front_matter(article, category_names, base_url=""):
         "date": article.published_at.isoformat(),
         "updated": article.updated_at.isoformat(),
         "date_estimated": article.date_estimated or None,
-        "draft": article.status == Article.Status.DRAFT or None,
+        "draft": article.status not in Article.SHOWN_WHEN_DUE or None,
         "author": (authors if len(authors) > 1 else article.author) or None,
         "source": article.source_name or None,
         "categories": [category_names[c.path] for c in article.categories.all()] or None,

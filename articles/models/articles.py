@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
@@ -108,6 +109,7 @@ class TaggedArticle(TaggedItemBase):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
 
@@ -174,6 +176,28 @@ class Article(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("writer"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who created it in the admin; contributors and authors may change only their own articles."),
+    )
+    review_note = models.TextField(
+        _("review note"),
+        blank=True,
+        editable=False,
+        help_text=_("Why an editor sent it back; shown to the writer until it is submitted again."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the saves: an editor's save is refused when someone else saved after the form was opened."),
+    )
     head_image = models.ForeignKey(
         Image,
         verbose_name=_("head image"),
@@ -216,6 +240,10 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", _("Can publish and schedule articles")),
+            ("review_article", _("Can review, change and publish everyone's articles")),
+        ]
         get_latest_by = "published_at"
         indexes = [
             # Date first: lists walk it newest-first and stop after one page,
@@ -258,7 +286,7 @@ class Article(models.Model):
         return self.thumbnail or self.head_image
 
     def is_visible(self):
-        return self.status != self.Status.DRAFT and self.published_at <= timezone.now()
+        return self.status in self.SHOWN_WHEN_DUE and self.published_at <= timezone.now()
 
     def save(self, *args, body_is_clean=False, **kwargs):
         """Save with the body sanitized (then its library pictures given renditions: see
@@ -281,9 +309,10 @@ class Article(models.Model):
             self.excerpt_from_body = True
         if not self.search_text:
             self.search_text = search_text(self.title, self.body)
-        if self.status != self.Status.DRAFT:
+        if self.status in self.SHOWN_WHEN_DUE:
             future = self.published_at > timezone.now()
             self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
         if not self.slug:
             self.slug = Article.objects.unique_slug(unicode_slug(self.title, max_length=100), self.pk)
+        self.version += 1
         super().save(*args, **kwargs)
