@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from editorial import revisions
+from editorial import history, revisions, source_updates
 
 from ..caching import bump_content_version
 from ..models import Article
@@ -68,7 +68,15 @@ class ArticleAdmin(VersionAdmin):
 
 
     def get_urls(self):
-        return preview.urls(self) + super().get_urls()
+        return preview.urls(self) + history.urls(self) + source_updates.urls(self) + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history.history_view(self, request, object_id, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(source_updates.form_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
