@@ -8,6 +8,19 @@ TEST_POSTS = ROOT / "articles" / "tests" / "data" / "posts"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``one_database`` check what no database changes (their own SQLite files, the
+    browser's editor): on the PostgreSQL pass they would only repeat the SQLite pass."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    skip = pytest.mark.skip(reason="the same on every database: run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("one_database"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded and downloaded files go to a temporary folder, never into media/."""

@@ -4,12 +4,11 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from editorial import history, revisions, source_updates
+from editorial import history, source_updates
+from editorial.admin import EditorialAdmin
 
-from ..caching import bump_content_version
 from ..models import Article
 from . import preview
 from .chooser import ImageChooserWidget
@@ -27,7 +26,7 @@ def date_changed(form, name):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(EditorialAdmin):
     list_display = [
         "thumbnail_preview", "title", "status", "published_at", "date_estimated", "category_list", "source_name"
     ]
@@ -41,8 +40,6 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
-    actions = ["publish", "unpublish"]
-    history_latest_first = True
     readonly_fields = [
         "date_estimated",
         "updated_at",
@@ -54,6 +51,7 @@ class ArticleAdmin(VersionAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "published_at", "date_estimated", "body", "excerpt"]}),
+        (_("Review"), {"fields": ["change_note", "base_version"]}),
         (_("Filing"), {"fields": ["categories", "tags", "author", "source_name", "source_url", "language"]}),
         (_("Images"), {"fields": ["head_image", "thumbnail"]}),
         (_("Options"), {"fields": ["comments_enabled", "updated_at"]}),
@@ -117,6 +115,11 @@ class ArticleAdmin(VersionAdmin):
         return ", ".join(category.full_name for category in obj.categories.all())
 
     def save_model(self, request, obj, form, change):
+        self.prepare(request, obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def prepare(self, request, obj, form, change):
+        """What a save from the form sets besides the form's fields (a preview does it too)."""
         if change and obj.imported_at:
             obj.edited_since_import = True
         if date_changed(form, "published_at"):  # an editor's date is never an estimate
@@ -124,28 +127,3 @@ class ArticleAdmin(VersionAdmin):
         if "excerpt" in form.changed_data and obj.excerpt.strip():  # typed by hand: it no longer follows the body
             obj.excerpt_from_body = False
         obj.updated_at = timezone.now()  # read-only here: the time of the last save
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description=_("Publish selected articles"), permissions=["change"])
-    def publish(self, request, queryset):
-        now = timezone.now()
-        count = queryset.filter(published_at__gt=now).update(status=Article.Status.SCHEDULED)
-        count += queryset.filter(published_at__lte=now).update(status=Article.Status.PUBLISHED)
-        bump_content_version()  # update() sends no signals
-        revisions.record(queryset, _("Published from the article list"), request.user)
-        self.message_user(
-            request,
-            ngettext("%d article published.", "%d articles published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT)
-        bump_content_version()  # update() sends no signals
-        revisions.record(queryset, _("Unpublished from the article list"), request.user)
-        self.message_user(
-            request,
-            ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
-            messages.SUCCESS,
-        )

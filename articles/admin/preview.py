@@ -35,10 +35,12 @@ def urls(model_admin):
 
 def unsaved(model_admin, request, form, change):
     """The article the form would save, prepared by the admin's and the model's own save (sanitized
-    body, excerpt, status by date, slug) without being written: its ``save_base`` does nothing."""
+    body, excerpt, status by date, slug) without being written: its ``save_base`` does nothing, and the
+    editorial side of a save (version check, review step, revision, emails) does not happen."""
     article = model_admin.save_form(request, form, change)
     article.save_base = lambda *args, **kwargs: None  # no row, and no signal: the content version stays
-    model_admin.save_model(request, article, form, change)
+    model_admin.prepare(request, article, form, change)
+    article.save()
     return article
 
 

@@ -231,6 +231,7 @@ def test_every_sample_post_opens_in_the_editor_and_saves_back_unchanged(editor):
 
 @pytest.mark.corpus
 @pytest.mark.slow
+@pytest.mark.one_database  # the editor's and the sanitizer's round trip: 2.5 minutes, once
 def test_every_corpus_post_opens_in_the_editor_and_saves_back_unchanged(editor, shared_corpus):
     """The same over the whole shared corpus of real posts: differences 0."""
     articles = import_posts(shared_corpus)

@@ -22,7 +22,7 @@ import import_bench  # noqa: E402
 POSTS = 2000
 KILLS = 10
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.one_database]  # each test makes its own SQLite files
 
 
 def manage(db, *args, extra_env=None, **popen):

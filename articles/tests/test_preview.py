@@ -156,10 +156,10 @@ def test_only_staff_who_may_change_or_add_articles_can_preview(client, new):
     url, data = (preview_url(), form_data()) if new else (preview_url(article), form_data(article))
     response = client.post(url, data)
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
-    permission = "add_article" if new else "change_article"
+    permissions = ["add_article"] if new else ["change_article", "review_article"]  # an editor's (see editorial.roles)
     reader = User.objects.create_user("reader", password="x")
-    reader.user_permissions.set(Permission.objects.filter(codename=permission))
-    for user, status in [(reader, 403), (staff("view_article"), 403), (staff(permission), 200)]:
+    reader.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    for user, status in [(reader, 403), (staff("view_article"), 403), (staff(*permissions), 200)]:
         client.force_login(user)
         assert client.post(url, data).status_code == status, user
 
@@ -188,10 +188,10 @@ def test_the_preview_button_is_offered_to_those_who_may_change_the_article(clien
     """Staff who may only view an article get no Preview button on its read-only form; those who may change it do."""
     article = ArticleFactory()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    for permission, offered in [("view_article", False), ("change_article", True)]:
-        client.force_login(staff(permission))
+    for permissions, offered in [(["view_article"], False), (["change_article", "review_article"], True)]:
+        client.force_login(staff(*permissions))
         page = client.get(url).content.decode()
-        assert article.title in page and ('value="预览"' in page) == offered, permission
+        assert article.title in page and ('value="预览"' in page) == offered, permissions
 
 
 # --- Editor bar ---------------------------------------------------------------------------------
