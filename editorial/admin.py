@@ -16,7 +16,7 @@ from reversion.admin import VersionAdmin
 from articles.caching import bump_content_version
 from articles.models import Article
 
-from . import presence, review, revisions
+from . import presence, review, revisions, stale
 from .forms import EditorialForm, for_user
 from .permissions import is_reviewer, may_change, may_delete, may_publish, owns
 
@@ -31,7 +31,7 @@ class EditorialAdmin(VersionAdmin):
     actions = ["publish", "unpublish"]
 
     def get_urls(self):
-        return presence.urls(self) + super().get_urls()
+        return presence.urls(self) + stale.urls(self) + super().get_urls()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return for_user(super().get_form(request, obj, change, **kwargs), request.user)

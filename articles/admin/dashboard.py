@@ -1,8 +1,7 @@
 """The admin's front page: what waits for the signed-in editor, above the list of everything.
 
 Each list is one function of ``PANELS``, which returns a ``Panel``, or None
-when the editor may not view its model; a new list (say "Waiting for review")
-is one more function. Each list costs two queries, its first rows and its
+when the editor may not view its model; a new list is one more function. Each list costs two queries, its first rows and its
 total, however many rows there are.
 """
 
@@ -11,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.db.models import CharField, F, Window
+from django.db.models import CharField, F, Q, Window
 from django.db.models.functions import Cast, FirstValue
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -76,10 +75,9 @@ def article_panel(name, title, articles, more_url, note, **options):
 
 
 def my_drafts(request):
-    """Drafts whose latest change in the admin history is this editor's, latest saved first.
+    """Drafts this editor wrote, or whose latest change in the admin history is theirs, latest saved first.
 
-    Articles record no owner, but the history records who saved what. A draft
-    nobody has saved in the admin (imported with ``--status draft``) is nobody's.
+    A draft nobody has saved in the admin (imported with ``--status draft``) is nobody's.
     The history has no index on the object: the drafts' entries are read in one
     pass, each given its article's last editor, never searched once per draft.
     """
@@ -94,10 +92,27 @@ def my_drafts(request):
     )
     last_editor = Window(FirstValue("user_id"), partition_by="object_id", order_by=["-action_time", "-pk"])
     mine = history.annotate(last_editor=last_editor).filter(last_editor=request.user.pk).values("object_id")
-    drafts = drafts.alias(object_id=object_id).filter(object_id__in=mine).order_by("-updated_at", "-pk")
+    drafts = drafts.alias(object_id=object_id).filter(Q(object_id__in=mine) | Q(created_by=request.user))
+    drafts = drafts.order_by("-updated_at", "-pk")
     return article_panel(
         "drafts", _("My drafts"), drafts, changelist(Article, status__exact=Article.Status.DRAFT),
         lambda article: _("changed %(time)s") % {"time": when(article.updated_at)}, more_label=_("All drafts"),
+    )
+
+
+def in_review(request):
+    """Articles waiting for review, the longest waiting first: everyone's for editors, else the writer's own."""
+    if not can_view(request, Article):
+        return None
+    from editorial.permissions import is_reviewer
+
+    waiting = Article.objects.filter(status=Article.Status.REVIEW)
+    if not is_reviewer(request.user):
+        waiting = waiting.filter(created_by=request.user)
+    return article_panel(
+        "review", _("Waiting for review"), waiting.order_by("updated_at", "pk"),
+        changelist(Article, status__exact=Article.Status.REVIEW),
+        lambda article: _("submitted %(time)s") % {"time": when(article.updated_at)},
     )
 
 
@@ -158,7 +173,7 @@ def failed_downloads(request):
     return Panel("downloads", _("Failed picture downloads"), items, failed.count(), more)
 
 
-PANELS = [my_drafts, scheduled, dates_to_check, import_runs, failed_downloads]
+PANELS = [in_review, my_drafts, scheduled, dates_to_check, import_runs, failed_downloads]
 
 
 def panels(request):

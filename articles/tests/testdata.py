@@ -21,4 +21,5 @@ def form_data(article=None, **changes):
     if article.pk:
         data["categories"] = [category.pk for category in article.categories.all()]
         data["tags"] = [tag.pk for tag in article.tags.all()]
+        data["base_version"] = article.version  # as the form was opened
     return {**data, **changes}
