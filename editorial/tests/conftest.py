@@ -27,3 +27,6 @@ def author(db):
 @pytest.fixture
 def editor(db):
     return member(EDITOR, "editor")
+
+
+from articles.tests.conftest import browser, page  # noqa: E402,F401 - the browser fixtures, shared
