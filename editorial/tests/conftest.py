@@ -1,7 +1,8 @@
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 
-from editorial.roles import AUTHOR, CONTRIBUTOR, EDITOR
+from editorial.roles import AUTHOR, CONTRIBUTOR, EDITOR, make_groups
 
 
 def member(role, name=None):
@@ -10,6 +11,8 @@ def member(role, name=None):
     if role is None:
         return User.objects.create_superuser(name, f"{name}@example.com", "x")
     user = User.objects.create_user(name, f"{name}@example.com", "x", is_staff=True)
+    if not Group.objects.filter(name=role).exists():  # a browser test's flush emptied the migration's groups
+        make_groups(apps, None)
     user.groups.add(Group.objects.get(name=role))
     return user
 
