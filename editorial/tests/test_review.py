@@ -142,3 +142,16 @@ def test_a_note_on_an_ordinary_save_is_kept_in_the_revision(client, editor):
     client.force_login(editor)
     client.post(change_url(article), form_data(article, title="更正后的标题", change_note="更正人名"))
     assert latest_comment(article) == "更正人名"
+
+
+def test_the_front_page_lists_what_waits_for_review(client, editor, contributor):
+    """Editors see every article in review on the dashboard; a writer sees only their own there."""
+    mine = ArticleFactory(status=Status.REVIEW, created_by=contributor, title="我的待审稿")
+    ArticleFactory(status=Status.REVIEW, title="别人的待审稿")
+    ArticleFactory(status=Status.DRAFT, created_by=contributor, title="还在写")
+    panels = {}
+    for user in (editor, contributor):
+        client.force_login(user)
+        panel = next(p for p in client.get(reverse("admin:index")).context["dashboard_panels"] if p.name == "review")
+        panels[user.username] = {item.label for item in panel.items}
+    assert panels == {"editor": {"我的待审稿", "别人的待审稿"}, "contributor": {mine.title}}
