@@ -6,6 +6,7 @@ checked here on the server (forms, actions, saves, deletes), whatever the page s
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,10 +29,17 @@ class StaleSave(Exception):
 class EditorialAdmin(VersionAdmin):
     form = EditorialForm
     history_latest_first = True
+    change_list_template = None  # Django's: no "recover deleted" button (see recover_view)
     actions = ["publish", "unpublish"]
 
     def get_urls(self):
         return presence.urls(self) + stale.urls(self) + super().get_urls()
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise Http404  # reversion's recovery writes old rows back as they were, past Article.save and its sanitizer
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise Http404
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return for_user(super().get_form(request, obj, change, **kwargs), request.user)

@@ -18,7 +18,7 @@ from .permissions import statuses
 
 
 class EditorialForm(forms.ModelForm):
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(label=gettext_lazy("Version opened"), widget=forms.HiddenInput, required=False)
     change_note = forms.CharField(
         label=gettext_lazy("Note"),
         required=False,

@@ -32,7 +32,8 @@ class ArticleAdmin(EditorialAdmin):
     ]
     list_display_links = ["thumbnail_preview", "title"]
     list_filter = [
-        "status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at", "date_estimated"
+        "status", ("categories", admin.RelatedOnlyFieldListFilter), "source_name", "published_at", "date_estimated",
+        source_updates.WaitingSourceFilter,
     ]
     list_select_related = ["thumbnail", "head_image"]
     list_per_page = 50

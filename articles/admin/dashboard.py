@@ -173,7 +173,14 @@ def failed_downloads(request):
     return Panel("downloads", _("Failed picture downloads"), items, failed.count(), more)
 
 
-PANELS = [in_review, my_drafts, scheduled, dates_to_check, import_runs, failed_downloads]
+def waiting_sources(request):
+    """Edited articles whose source file has a newer version waiting (see editorial/source_updates.py)."""
+    from editorial.source_updates import waiting_source_versions  # it builds on this module
+
+    return waiting_source_versions(request)
+
+
+PANELS = [in_review, my_drafts, waiting_sources, scheduled, dates_to_check, import_runs, failed_downloads]
 
 
 def panels(request):

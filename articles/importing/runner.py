@@ -206,6 +206,7 @@ def import_paths(options, *, fetcher=None, on_record=None):
         writer.prefetch([post for _path, post, _error, _id in batch if post is not None])
         for path, post, error, unchanged_id in batch:
             _import_one(path, post, error, unchanged_id, writer, report, on_record, run, buffer)
+        writer.forget_waiting([unchanged_id for _path, _post, _error, unchanged_id in batch if unchanged_id])
 
     if run is not None:
         _save_records(run, buffer)

@@ -1,5 +1,9 @@
 """Store normalized posts: one file, one transaction."""
 
+import dataclasses
+import datetime as dt
+
+import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from editorial import revisions
+from editorial.models import SourceUpdate
 
 from ..models import Article, Category, Image, TaggedArticle
 from .errors import PostError
@@ -15,6 +20,21 @@ from .normalize import Post
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 CACHE_LIMIT = 10_000
 FOUND_FIELDS = ("pk", "source_key", "content_hash", "edited_since_import", "imported_at", "source_file")
+DATE_FIELDS = {f.name for f in dataclasses.fields(Post) if f.type is dt.datetime}
+
+
+def post_to_json(post):
+    """``post`` as JSON values (dates as ISO strings), for a source version kept to wait for an editor."""
+    data = dataclasses.asdict(post)
+    for name in DATE_FIELDS:
+        data[name] = data[name] and data[name].isoformat()
+    return data
+
+
+def post_from_json(data):
+    """The ``Post`` that ``post_to_json`` gave ``data`` for."""
+    dates = {name: data[name] and dt.datetime.fromisoformat(data[name]) for name in DATE_FIELDS}
+    return Post(**{**data, **dates})
 
 
 class ArticleWriter:
@@ -36,6 +56,7 @@ class ArticleWriter:
         self._tags = {}
         self._pending = {}
         self._batch = None
+        self._waiting = None  # whether any source version waits: asked once, when it matters
         self.started = timezone.now()
 
     def prefetch(self, posts):
@@ -73,13 +94,44 @@ class ArticleWriter:
         if existing and existing.content_hash == post.content_hash and not (
             self.overwrite and existing.edited_since_import
         ):
+            self.forget_waiting([existing.pk])
             return UNCHANGED, existing.pk, warnings
         if existing and existing.edited_since_import and not self.overwrite:
-            warnings.append("edited in the admin since its import; left alone (--overwrite replaces it)")
+            if self.dry_run:
+                warnings.append("edited in the admin since its import; the newer version would wait for an editor")
+            else:
+                self._keep_waiting(post, existing)
+                warnings.append("edited in the admin since its import; the newer version waits there for an editor "
+                                "to accept or dismiss (--overwrite replaces the article)")
             return SKIPPED, existing.pk, warnings
         if self.dry_run:
             return (UPDATED if existing else CREATED), getattr(existing, "pk", None), warnings
+        return self._store(post, existing, warnings)
 
+    def accept(self, post, article_id):
+        """Write ``post`` over the article ``article_id``, edited or not: an editor accepted this source version."""
+        existing = Article.objects.only(*FOUND_FIELDS).get(pk=article_id)
+        return self._store(post, existing, [])
+
+    def forget_waiting(self, article_ids):
+        """The files of these articles hold what the articles do again: no newer version of theirs waits."""
+        if article_ids and not self.dry_run and self._any_waiting():
+            SourceUpdate.objects.filter(article_id__in=article_ids).delete()
+
+    def _any_waiting(self):
+        if self._waiting is None:  # one query a run, and none for a run that only creates articles
+            self._waiting = SourceUpdate.objects.exists()
+        return self._waiting
+
+    def _keep_waiting(self, post, article):
+        """Keep ``post`` beside the edited ``article`` for an editor; a newer one replaces it."""
+        SourceUpdate.objects.update_or_create(  # its own small transaction
+            article_id=article.pk,
+            defaults={"run_id": self.run_id, "content_hash": post.content_hash, "post": post_to_json(post)},
+        )
+        self._waiting = True
+
+    def _store(self, post, existing, warnings):
         images = {url: self._image_file(url, warnings) for url in {post.head_image_url, post.thumbnail_url} if url}
         try:
             for attempt in (1, 2):
@@ -151,7 +203,12 @@ class ArticleWriter:
             TaggedArticle.objects.filter(content_object=article).exclude(tag_id__in=tag_ids).delete()
             tag_ids = [pk for pk in tag_ids if not TaggedArticle.objects.filter(content_object=article, tag_id=pk).exists()]
         TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids)
-        revisions.record([article], revisions.import_comment(self.run_id))
+        if not created and self._any_waiting():  # what waited from an earlier run is out of date now
+            SourceUpdate.objects.filter(article_id=article.pk).delete()
+        if reversion.is_active():  # the caller's revision (an editor accepting this version) says who and why
+            reversion.add_to_revision(article)
+        else:
+            revisions.record([article], revisions.import_comment(self.run_id))
         return article
 
     @staticmethod

@@ -230,7 +230,7 @@ def test_two_posts_with_same_slug_are_not_silently_merged(tmp_path):
 
 
 def test_edited_article_is_skipped_and_overwrite_replaces_it(posts_dir):
-    """An article edited in the admin is left alone on re-import (with a warning) unless overwrite is asked."""
+    """An article edited in the admin is left alone on re-import (its newer version waits, with a warning) unless overwrite is asked."""
     run(posts_dir)
     path = posts_dir / "jekyll-1.md"
     article = Article.objects.get(source_file=str(path))
@@ -241,7 +241,7 @@ def test_edited_article_is_skipped_and_overwrite_replaces_it(posts_dir):
     assert report.counts["skipped"] == 1
     record = ImportRun.objects.get(pk=report.run_id).records.get(path=str(path))
     assert record.outcome == ImportRecord.Outcome.SKIPPED
-    assert "edited" in record.warnings and "--overwrite" in record.warnings
+    assert "edited" in record.warnings and "waits" in record.warnings and "--overwrite" in record.warnings
     article.refresh_from_db()
     assert article.title == "编辑改过的标题"
     assert "新增内容" not in article.body

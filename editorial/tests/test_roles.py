@@ -150,3 +150,10 @@ def test_who_may_delete(as_user, db, role, whose, status, deletes):
         else:
             client.post(CHANGELIST, {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [article.pk]})
         assert Article.objects.filter(pk=article.pk).exists() != deletes, via
+
+
+def test_reversions_recovery_of_deleted_articles_is_not_offered(client, db):
+    """Recovering a deleted article would write its old row back past the sanitizer: the pages are gone."""
+    client.force_login(member(None))
+    assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 404
+    assert "recoverlist" not in client.get(CHANGELIST).content.decode()
