@@ -53,7 +53,7 @@ class ArticleWriter:
         self.fetcher = fetcher
         self._categories = {}
         self._images = {}
-        self._tags = {}
+        self._tags = {}  # lower-cased name: (id, name, slug)
         self._pending = {}
         self._batch = None
         self._waiting = None  # whether any source version waits: asked once, when it matters
@@ -198,17 +198,21 @@ class ArticleWriter:
             )
         else:
             article.categories.set(category_ids)
-        tag_ids = list(dict.fromkeys(self._tag_id(name) for name in post.tags))
+        tags = {tag[0]: tag for tag in map(self._tag, post.tags)}
+        tag_ids = list(tags)
         if not created:
             TaggedArticle.objects.filter(content_object=article).exclude(tag_id__in=tag_ids).delete()
             tag_ids = [pk for pk in tag_ids if not TaggedArticle.objects.filter(content_object=article, tag_id=pk).exists()]
-        TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids)
+        rows = TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids)
         if not created and self._any_waiting():  # what waited from an earlier run is out of date now
             SourceUpdate.objects.filter(article_id=article.pk).delete()
         if reversion.is_active():  # the caller's revision (an editor accepting this version) says who and why
             reversion.add_to_revision(article)
         else:
-            revisions.record([article], revisions.import_comment(self.run_id))
+            if not created:  # the tag rows it kept from before are in the revision too
+                rows = TaggedArticle.objects.filter(content_object=article)
+            kept = [(row.pk, *tags[row.tag_id]) for row in rows]
+            revisions.record_import(article, category_ids, kept, revisions.import_comment(self.run_id))
         return article
 
     @staticmethod
@@ -245,12 +249,13 @@ class ArticleWriter:
             parent_id = cached
         return parent_id
 
-    def _tag_id(self, name):
+    def _tag(self, name):
+        """``(id, name, slug)`` of the tag called ``name`` (in any case), made when it is new."""
         key = name.lower()
         cached = self._tags.get(key)
         if cached is None:
             tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-            cached = tag.pk
+            cached = (tag.pk, tag.name, tag.slug)
             self._pending[("t", key)] = (self._tags, key, cached)
         return cached
 

@@ -298,14 +298,14 @@ def test_failure_after_image_and_tags_does_not_poison_later_files(tmp_path, monk
     cover = "https://img.example.com/shared.jpg"
     write_post(tmp_path, "a.md", "先失败", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [坏标签]"])
     write_post(tmp_path, "b.md", "后成功", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [好标签]"])
-    original = ArticleWriter._tag_id
+    original = ArticleWriter._tag
 
-    def failing_tag_id(self, name):
+    def failing_tag(self, name):
         if name == "坏标签":
             raise RuntimeError("tag store down")
         return original(self, name)
 
-    monkeypatch.setattr(ArticleWriter, "_tag_id", failing_tag_id)
+    monkeypatch.setattr(ArticleWriter, "_tag", failing_tag)
     report = run(tmp_path)
     assert report.counts["failed"] == 1 and report.counts["created"] == 1
     assert list(Article.objects.values_list("title", flat=True)) == ["后成功"]

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from reversion.models import Version
 
 from articles.models import Article
@@ -95,3 +96,34 @@ def test_reader_pages_never_read_revisions(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.get_absolute_url()).status_code == 200
     assert not [query["sql"] for query in queries if "reversion_" in query["sql"]]
+
+
+def test_an_imports_revision_holds_what_reversion_itself_would_keep(tmp_path):
+    """The import's own fast revision and reversion's revision of the same article read back alike."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag
+
+    from articles.models import TaggedArticle
+    from editorial import revisions
+
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: 快速修订\ndate: 2024-05-01 08:00\ncategories: [科技, 手机]\ntags: [苹果, iPhone]\n---\n<p>正文。</p>\n",
+        encoding="utf-8",
+    )
+    call_command("import_seeds", str(tmp_path), verbosity=0)
+    article = Article.objects.get()
+    with translation.override(None):  # as the import command writes
+        revisions.record([article], "by reversion")
+    fast, slow = sorted(revisions_of(article), key=lambda version: version.revision.comment == "by reversion")
+    assert fast.field_dict == slow.field_dict
+
+    def kept(version):
+        return sorted(
+            (ContentType.objects.get_for_id(other.content_type_id).model, sorted(other.field_dict.items()), other.object_repr)
+            for other in version.revision.version_set.exclude(content_type=fast.content_type)
+        )
+
+    assert kept(fast) == kept(slow) and len(kept(fast)) == 4
+    assert {other.field_dict["name"] for other in fast.revision.version_set.filter(
+        content_type=ContentType.objects.get_for_model(Tag))} == {"苹果", "iPhone"}
+    assert TaggedArticle.objects.filter(content_object=article).count() == 2
