@@ -45,12 +45,20 @@ def test_changelists_run_the_same_queries_for_5_or_40_rows(editor_client, url_na
 
 
 def test_article_change_page_is_bounded(editor_client):
-    """An article's change page costs the same whether it has one category and tag or many."""
-    article = ArticleFactory(categories=[CategoryFactory()], tags=["一"])
-    few = queries_for(editor_client, reverse("admin:articles_article_change", args=[article.pk]))
+    """An article's change page costs the same with one category, tag and revision or many, among few or
+    many other articles, pictures and categories."""
+    from editorial import revisions
+
+    article = ArticleFactory(categories=[CategoryFactory()], tags=["一"], head_image=ImageFactory())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    few = queries_for(editor_client, url)
     article.categories.set([CategoryFactory() for _ in range(10)])
     article.tags.set([f"标签{n}" for n in range(10)])
-    many = queries_for(editor_client, reverse("admin:articles_article_change", args=[article.pk]))
+    ArticleFactory.create_batch(30, categories=[CategoryFactory()])
+    ImageFactory.create_batch(30)
+    for n in range(10):
+        revisions.record([article], f"第 {n} 次")
+    many = queries_for(editor_client, url)
     assert many == few
 
 
