@@ -60,7 +60,7 @@ def _language_links(path, query, origin, script_prefix, current):
 @functools.cache
 def _site_links(language, script_prefix):  # the arguments are the cache key: reverse() reads both itself
     names = {"home": "articles:home", "archive": "articles:archive", "search": "articles:search",
-             "rss": "feed_rss", "atom": "feed_atom"}
+             "rss": "feed_rss", "atom": "feed_atom", "json_feed": "feed_json"}
     return {key: reverse(name) for key, name in names.items()}
 
 

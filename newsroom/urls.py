@@ -32,10 +32,13 @@ urlpatterns += i18n_patterns(
 urlpatterns += [
     path("feeds/rss/", cached_page(feeds.LatestArticlesFeed()), name="feed_rss"),
     path("feeds/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/json/", cached_page(feeds.LatestArticlesJsonFeed()), name="feed_json"),
     path("feeds/category/<path:path>/rss/", cached_page(feeds.CategoryFeed()), name="feed_category_rss"),
     path("feeds/category/<path:path>/atom/", cached_page(feeds.CategoryAtomFeed()), name="feed_category_atom"),
+    path("feeds/category/<path:path>/json/", cached_page(feeds.CategoryJsonFeed()), name="feed_category_json"),
     path("feeds/tags/<str:slug>/rss/", cached_page(feeds.TagFeed()), name="feed_tag_rss"),
     path("feeds/tags/<str:slug>/atom/", cached_page(feeds.TagAtomFeed()), name="feed_tag_atom"),
+    path("feeds/tags/<str:slug>/json/", cached_page(feeds.TagJsonFeed()), name="feed_tag_json"),
     path("sitemap.xml", cached_page(sitemap_views.index), {"sitemaps": sitemaps}, name="sitemap_index"),
     path(
         "sitemap-news.xml",

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds, as a feed reader sees them (parsed by feedparser)."""
+"""RSS, Atom and JSON feeds, as a feed reader sees them (parsed by feedparser)."""
 
 import calendar
 import datetime as dt
@@ -8,6 +8,7 @@ import io
 import feedparser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import parse_http_date
 from PIL import Image as PILImage
@@ -297,3 +298,69 @@ def test_feed_says_when_its_newest_entry_changed(client):
     response = client.get("/feeds/rss/")
     expected = calendar.timegm(Article.objects.get(pk=newest.pk).updated_at.utctimetuple())
     assert parse_http_date(response["Last-Modified"]) == expected
+
+
+# --- JSON Feed ----------------------------------------------------------------------------------
+
+
+def read_json_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/feed+json; charset=utf-8"
+    return response.json()
+
+
+def test_json_feed_follows_version_1_1(client):
+    """The site's JSON Feed has the fields JSON Feed 1.1 requires, its items newest first with their bodies."""
+    older = ArticleFactory(title="较早", published_at=timezone.now() - dt.timedelta(days=2))
+    newer = ArticleFactory(title="较新", body="<p>正文<script>alert(1)</script></p>", excerpt="摘要",
+                           author="王五", tags=["科技"])
+    feed = read_json_feed(client, "/feeds/json/")
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["title"].startswith("新闻编辑部")
+    assert feed["feed_url"] == "http://testserver/feeds/json/" and feed["home_page_url"] == "http://testserver/"
+    assert [item["title"] for item in feed["items"]] == ["较新", "较早"]
+    item = feed["items"][0]
+    assert item["url"] == item["id"] == f"http://testserver{newer.get_absolute_url()}"
+    assert item["content_html"] == newer.body and "<script" not in item["content_html"]
+    assert item["summary"] == "摘要" and item["authors"] == [{"name": "王五"}] and "科技" in item["tags"]
+    published = dt.datetime.fromisoformat(item["date_published"])
+    assert published.utcoffset() is not None and abs((published - newer.published_at).total_seconds()) < 1
+    assert older.title in {i["title"] for i in feed["items"]}
+
+
+def test_json_feed_items_carry_the_head_image(client):
+    """An item's image is its article's head image, as an absolute URL."""
+    ArticleFactory(head_image=ImageFactory(source_url="https://img.example.com/photo.jpg"))
+    (item,) = read_json_feed(client, "/feeds/json/")["items"]
+    assert item["image"] == "https://img.example.com/photo.jpg"
+
+
+def test_json_feeds_of_a_category_and_a_tag_list_only_theirs(client):
+    """The category feed holds its subtree's articles; the tag feed those with the tag; unknown ones are 404."""
+    parent = Category.objects.create(name="科技")
+    child = Category.objects.create(name="手机", parent=parent)
+    ArticleFactory(title="手机新闻", categories=[child], tags=["苹果"])
+    ArticleFactory(title="别的新闻")
+    assert [i["title"] for i in read_json_feed(client, f"/feeds/category/{parent.path}/json/")["items"]] == ["手机新闻"]
+    tag = Tag.objects.get(name="苹果")
+    assert [i["title"] for i in read_json_feed(client, f"/feeds/tags/{tag.slug}/json/")["items"]] == ["手机新闻"]
+    assert client.get("/feeds/tags/no-such-tag/json/").status_code == 404
+
+
+def test_pages_advertise_the_json_feeds(client):
+    """Every page's head links the site's JSON Feed; category and tag pages also their own."""
+    category = Category.objects.create(name="科技")
+    ArticleFactory(categories=[category], tags=["苹果"])
+    home = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/feed+json"' in home and 'href="/feeds/json/"' in home
+    page = client.get(category.get_absolute_url()).content.decode()
+    assert f'href="{reverse("feed_category_json", args=[category.path])}"' in page
+
+
+def test_json_feed_shows_an_edit_at_once(client, settings):
+    """A changed title is in the (cached) JSON Feed on the next request."""
+    settings.NEWSROOM_PAGE_CACHE = True
+    article = ArticleFactory(title="初稿")
+    assert read_json_feed(client, "/feeds/json/")["items"][0]["title"] == "初稿"
+    article.title = "改稿"
+    article.save()
+    assert read_json_feed(client, "/feeds/json/")["items"][0]["title"] == "改稿"

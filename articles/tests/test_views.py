@@ -538,7 +538,7 @@ def test_pages_call_the_site_by_one_name(client, language, name):
     assert f"<title>{name}</title>" in home and f'<a class="brand" href="{home_url}">{name}</a>' in home
     assert f'<footer class="site-footer"><p>{name} · ' in home
     feeds = [link["title"] for link in Elements(home).find("link", rel="alternate") if "type" in link]
-    assert len(feeds) == 2 and all(title.startswith(name) for title in feeds), feeds
+    assert len(feeds) == 3 and all(title.startswith(name) for title in feeds), feeds
     assert f"<title>署名新闻 · {name}</title>" in detail
     assert [m["content"] for m in Elements(detail).find("meta", property="og:site_name")] == [name]
     assert json_ld_blocks(detail)[0]["publisher"]["name"] == name
