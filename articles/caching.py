@@ -246,6 +246,8 @@ def _serve_cached(request, respond, personal, max_age):
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
+        not_modified["ETag"] = etag  # a 304 says what a 200 would of the stored copy (RFC 9110, 15.4.5)
+        patch_cache_control(not_modified, public=True, max_age=max_age)
         return not_modified
     # Kept as (body, headers), here and in the shared cache: every reader gets a response of their own.
     recent = _recent(state)
