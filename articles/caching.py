@@ -206,19 +206,22 @@ def bump_content_version(**kwargs):
         transaction.on_commit(_bump)
 
 
-def serve_cached(request, respond):
+def serve_cached(request, respond, *, personal=None, max_age=60, vary=("Cookie",)):
     """``respond()``'s response, from the page cache when the reader is anonymous.
 
     Adds ETag and Last-Modified and answers conditional GETs with 304. The
     page is built and rendered from one reading of the content version: its
     fragments all agree, and the shared cache is asked for the version once.
+    ``personal(request)`` tells a request whose answer is its own and is not
+    cached (by default: a signed-in editor's, who gets previews and fresh
+    pages); the read API passes its own rule, max-age and ``Vary``.
     """
     token = _pinned.set(_current_state())
     try:
-        response = _serve_cached(request, respond)
+        response = _serve_cached(request, respond, personal or signed_in, max_age)
     finally:
         _pinned.reset(token)
-    patch_vary_headers(response, ["Cookie"])  # signed-in editors get previews and fresh pages
+    patch_vary_headers(response, vary)
     return response
 
 
@@ -234,8 +237,8 @@ def signed_in(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def _serve_cached(request, respond):
-    if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or signed_in(request):
+def _serve_cached(request, respond, personal, max_age):
+    if not settings.NEWSROOM_PAGE_CACHE or request.method not in ("GET", "HEAD") or personal(request):
         return _rendered(respond())
     state = freshness()
     address = (request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""))
@@ -243,6 +246,8 @@ def _serve_cached(request, respond):
     etag, last_modified = f'"{key.rsplit(":", 1)[1]}"', int(state)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
+        not_modified["ETag"] = etag  # a 304 says what a 200 would of the stored copy (RFC 9110, 15.4.5)
+        patch_cache_control(not_modified, public=True, max_age=max_age)
         return not_modified
     # Kept as (body, headers), here and in the shared cache: every reader gets a response of their own.
     recent = _recent(state)
@@ -253,7 +258,7 @@ def _serve_cached(request, respond):
             return response
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=60)
+        patch_cache_control(response, public=True, max_age=max_age)
         stored = (response.content, dict(response.items()))
         cache.set(key, stored, CACHE_SECONDS)
     recent[key] = stored

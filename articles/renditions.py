@@ -47,12 +47,19 @@ def rendition_url(image, width):
     return default_storage.url(name)
 
 
+def renditions(image, widths):
+    """``[(url, width)]`` of an uploaded image's resized copies no wider than itself; none for remote images."""
+    if not image.file:
+        return []
+    usable = [w for w in widths if not image.width or w < image.width] or [widths[0]]
+    return [(rendition_url(image, w), w) for w in usable]
+
+
 def srcset(image, widths):
     """``(src, srcset)`` for an image: renditions for uploads, the URL itself for remote images."""
-    if not image.file:
+    urls = renditions(image, widths)
+    if not urls:
         return image.url, ""
-    usable = [w for w in widths if not image.width or w < image.width] or [widths[0]]
-    urls = [(rendition_url(image, w), w) for w in usable]
     return urls[0][0], ", ".join(f"{url} {w}w" for url, w in urls)
 
 

@@ -29,6 +29,16 @@ def search(queryset, query):
     terms = terms_of(query)
     if not terms:
         return queryset.none()
+    title_hit = Q()
+    for term in terms:
+        title_hit &= Q(title__icontains=term)
+    return matching(queryset, terms).annotate(
+        title_match=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-title_match", "-published_at", "-pk")
+
+
+def matching(queryset, terms):
+    """Articles of ``queryset`` containing every one of ``terms`` (see ``terms_of``), in the queryset's order."""
     long_terms = [term for term in terms if len(term) >= TRIGRAM]
     if connection.vendor == "sqlite" and long_terms:
         match = " AND ".join('"{}"'.format(term.replace('"', '""')) for term in long_terms)
@@ -45,9 +55,4 @@ def search(queryset, query):
         # indexed column lets PostgreSQL use its trigram index and re-check its
         # candidates cheaply; with an OR it read every row.
         queryset = queryset.filter(search_text__contains=term.lower())
-    title_hit = Q()
-    for term in terms:
-        title_hit &= Q(title__icontains=term)
-    return queryset.annotate(
-        title_match=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-title_match", "-published_at", "-pk")
+    return queryset

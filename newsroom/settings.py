@@ -58,10 +58,15 @@ INSTALLED_APPS = [
     "taggit",
     "articles",
     "reversion",
+    "corsheaders",
+    "ninja",  # its Swagger UI, served from the static files (listed here, ninja would take it from a CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers: its headers go on every API answer
+    "api.errors.ApiResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -239,6 +244,16 @@ NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # else "Newsroom" in the reader's language.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME") or _("Newsroom")
 
+# The read API (api/): how long clients and proxies may keep an anonymous answer, and how many
+# requests an address may make (counted in the database, shared by every worker: api/throttle.py).
+API_MAX_AGE = int(os.environ.get("API_MAX_AGE", "30"))
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+# Browser scripts of these origins may read the API (GET only); no others, and no other paths.
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+
 # Security: safe defaults; HTTPS-only settings follow DJANGO_HTTPS.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,7 +269,8 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")  # also: the client's address is the last of X-Forwarded-For
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy: scripts and styles only from this site; images from anywhere

@@ -28,8 +28,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# Language-neutral addresses: feeds, sitemaps, robots.txt.
+# Language-neutral addresses: the read API, feeds, sitemaps, robots.txt.
 urlpatterns += [
+    path("", include("api.urls")),
     path("feeds/rss/", cached_page(feeds.LatestArticlesFeed()), name="feed_rss"),
     path("feeds/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
     path("feeds/json/", cached_page(feeds.LatestArticlesJsonFeed()), name="feed_json"),

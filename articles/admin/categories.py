@@ -1,23 +1,8 @@
 from django.contrib import admin
-from django.db.models import Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PATH_SEPARATOR, Article, Category
-
-
-def subtree_article_count():
-    """How many articles are filed under a category or its descendants, each counted once.
-
-    A correlated subquery (the category's own path, or one below it), so that a
-    list of categories costs one query however long it is.
-    """
-    filed = Article.categories.through.objects.filter(
-        Q(category=OuterRef("pk")) | Q(category__path__startswith=Concat(OuterRef("path"), Value(PATH_SEPARATOR)))
-    )
-    count = Func("article_id", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
-    return Subquery(filed.values(total=count), output_field=IntegerField())
+from ..models import Category
 
 
 @admin.register(Category)
@@ -32,7 +17,7 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ["path"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=subtree_article_count())
+        return super().get_queryset(request).with_article_totals()
 
     @admin.display(description=_("name"), ordering="path")
     def full_name_display(self, obj):
