@@ -53,6 +53,8 @@ def base_env(url):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": str(OUT / "media"),
+        # wrk is one client sending thousands of requests a second: the API's per-address limit would refuse it.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", ""),
     }
 
 
@@ -121,6 +123,8 @@ urls = {
     "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
     "search": "/search/?q=%E5%8C%BA%E5%9D%97%E9%93%BE",  # 区块链: in about one post in sixteen
     "feed": "/feeds/rss/",
+    "api list": "/api/v1/articles",
+    "api detail": f"/api/v1/articles/{article.pk}",
     "floor /livez": "/livez",
 }
 client = Client(HTTP_HOST="127.0.0.1")
@@ -159,6 +163,7 @@ def overrides(workers, page_cache="0 and 1"):
     shown = {"WEB_CONCURRENCY": str(workers), "NEWSROOM_PAGE_CACHE": page_cache}
     shown.update({name: os.environ[name] for name in sorted(os.environ)
                   if name.startswith(("GUNICORN_", "NEWSROOM_")) or name in ("REDIS_URL", "DB_CONN_MAX_AGE")})
+    shown.setdefault("API_RATE_LIMIT", os.environ.get("API_RATE_LIMIT", "off"))
     return ", ".join(f"{name}={value}" for name, value in shown.items())
 
 
