@@ -34,13 +34,13 @@ def test_the_access_log_is_off_unless_asked_for(monkeypatch):
 
 
 def test_the_benchmark_runs_the_shipped_server_settings(monkeypatch):
-    """bench/run.py changes only the workers, the address and the page cache, and says so."""
+    """bench/run.py changes only the workers, the address, the page cache and the API's rate limit, and says so."""
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    for name in [n for n in os.environ if n.startswith(("GUNICORN_", "NEWSROOM_"))] + ["REDIS_URL"]:
+    for name in [n for n in os.environ if n.startswith(("GUNICORN_", "NEWSROOM_"))] + ["REDIS_URL", "API_RATE_LIMIT"]:
         monkeypatch.delenv(name, raising=False)
     import run
 
     server = run.Gunicorn({"PATH": "/usr/bin"}, workers=2, page_cache=True)
     assert set(server.env) == {"PATH", "NEWSROOM_PAGE_CACHE", "WEB_CONCURRENCY", "BIND"}
-    assert run.overrides(2) == "WEB_CONCURRENCY=2, NEWSROOM_PAGE_CACHE=0 and 1"
+    assert run.overrides(2) == "WEB_CONCURRENCY=2, NEWSROOM_PAGE_CACHE=0 and 1, API_RATE_LIMIT=off"
     sys.modules.pop("run")
