@@ -93,7 +93,8 @@ def test_a_limit_outside_1_to_100_is_a_400(client, limit):
 
 
 def test_the_list_runs_as_many_queries_for_50_articles_as_for_5(client):
-    """Categories, tags and pictures come in one query each: the page size does not change the count."""
+    """Categories, tags and pictures come in one query each, and articles already written none: the page
+    size does not change the count."""
     now = timezone.now()
     category, other = Category.objects.create(name="科技"), Category.objects.create(name="财经")
     for n in range(50):
@@ -105,7 +106,11 @@ def test_the_list_runs_as_many_queries_for_50_articles_as_for_5(client):
         with CaptureQueriesContext(connection) as queries:
             assert len(items(client.get(LIST, {"limit": limit}))) == limit
         counts[limit] = len(queries)
-    assert counts[5] == counts[50] == 4  # the rate limit's count, the articles with pictures, categories, tags
+    # The rate limit's count, the page's ids, the articles not written yet with pictures, categories, tags.
+    assert counts[5] == counts[50] == 5
+    with CaptureQueriesContext(connection) as queries:  # another address than the pages kept whole so far
+        assert len(items(client.get(LIST, {"limit": 49}))) == 49
+    assert len(queries) == 2  # all of them written before: the count and the ids
 
 
 def test_page_500_is_one_index_walk_from_the_cursor(client):

@@ -4,6 +4,8 @@ import pytest
 import schemathesis
 from schemathesis import checks
 from django.core.wsgi import get_wsgi_application
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from articles.models import Category
@@ -15,7 +17,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def content(settings):
+def test_database_kept():
+    """As Django's test client does: a request's end must not close the connection holding the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def content(settings, test_database_kept):
     """A few published articles with categories, tags and pictures, so that answers are not all empty."""
     settings.API_RATE_LIMIT = ""  # generated requests come fast, from one address
     parent = Category.objects.create(name="科技")
