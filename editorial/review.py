@@ -6,6 +6,7 @@ people concerned by email, once the save has committed.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -48,10 +49,7 @@ def refusal(step, user, article):
 def reviewers():
     """Active users who may review, with an email address."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    perm = Q(codename="review_article", content_type__app_label="articles")
-    from django.contrib.auth.models import Permission
-
-    permission = Permission.objects.filter(perm).first()
+    permission = Permission.objects.filter(codename="review_article", content_type__app_label="articles").first()
     return users.filter(
         Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission)
     ).distinct()

@@ -18,6 +18,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from editorial.permissions import is_reviewer
+
 from ..models import Article, Image, ImportRecord, ImportRun
 
 LENGTH = 8  # rows per list; "see all" shows the rest
@@ -104,8 +106,6 @@ def in_review(request):
     """Articles waiting for review, the longest waiting first: everyone's for editors, else the writer's own."""
     if not can_view(request, Article):
         return None
-    from editorial.permissions import is_reviewer
-
     waiting = Article.objects.filter(status=Article.Status.REVIEW)
     if not is_reviewer(request.user):
         waiting = waiting.filter(created_by=request.user)
