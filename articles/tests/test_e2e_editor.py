@@ -18,6 +18,12 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def assert_loaded(img):
+    """The picture really loads; body pictures are lazy, so it is scrolled near the viewport first."""
+    img.scroll_into_view_if_needed()
+    img.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle(), timeout=10_000)
+
+
 @pytest.fixture
 def editor(live_server, page, admin_user, client):
     """The page, signed in as an editor (the session of a signed-in test client)."""
@@ -174,7 +180,7 @@ def test_an_editor_inserts_a_library_picture_that_readers_get_in_several_sizes(e
     figure = editor.locator("main .body figure")
     assert "1280w" in figure.locator("img").get_attribute("srcset") and figure.locator("img").get_attribute("width") == "1600"
     assert figure.locator("figcaption").inner_text() == "海边的早晨 来源：本报"
-    assert figure.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_loaded(figure.locator("img"))
     assert editor.errors == []
 
 
@@ -360,7 +366,7 @@ def test_an_editor_writes_illustrates_previews_and_publishes_a_story(live_server
     assert figures.locator("figcaption").all_inner_texts() == ["刚上传", "海边的早晨 来源：本报"]
     for img, width in zip(figures.locator("img").all(), ["1200", "1600"]):
         assert "640w" in img.get_attribute("srcset") and img.get_attribute("width") == width
-        assert img.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert_loaded(img)
     head_image = page.locator("figure.head-image")
     assert head_image.locator("img").get_attribute("alt") == "海边" and "本报" in head_image.inner_text()
     shot(page, "story-public")
