@@ -13,7 +13,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from taggit.models import Tag
 
-from articles.caching import cached_reverse, remember_many
+from articles.caching import cached_reverse, remember, remember_many
 from articles.models import Article, Category
 
 from . import schemas
@@ -82,15 +82,21 @@ def list_articles(request, filters: Query[ArticleFilters]):
     unknown = sorted(set(request.GET) - set(ArticleFilters.model_fields))
     if unknown:
         raise ApiError(400, "invalid", "Unknown parameter.", unknown[0])
-    articles = filter_articles(visible_articles(request), filters, staff=bool(staff_token(request)))
-    items, cursor = keyset_page(articles.only("pk", "published_at"), filters.cursor, filters.limit)
+    staff = bool(staff_token(request))
+
+    def page():
+        return keyset_page(filter_articles(visible_articles(request), filters, staff=staff), filters.cursor, filters.limit)
+
+    # As the pages' ids (ArticlePaginator): kept until content changes, so a list reads no rows.
+    query = tuple((name, tuple(values)) for name, values in sorted(request.GET.lists()))
+    pks, cursor = remember("newsroom:api-page:", staff, query, compute=page)
     following = None
     if cursor:
         query = request.GET.copy()
         query["cursor"] = cursor
         following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     tail = json.dumps({"limit": filters.limit, "next": following}, ensure_ascii=False)
-    pieces = written(request, schemas.ArticleSummary, [item.pk for item in items])
+    pieces = written(request, schemas.ArticleSummary, pks)
     return json_response('{"items": [' + ", ".join(pieces) + "], " + tail[1:])
 
 
@@ -125,15 +131,21 @@ def json_response(text):
 @api.get("/articles/{int:id}", response={200: schemas.Article, **ERRORS}, url_name="article", tags=["articles"])
 def get_article(request, id: int):
     """One article, with its body."""
-    return json_response(written(request, schemas.Article, [get_object_or_404(visible_articles(request).only("pk"), pk=id).pk])[0])
+    return json_response(written(request, schemas.Article, [visible_pk(request, pk=id)])[0])
 
 
 @api.get("/articles/by-slug/{slug}", response={200: schemas.Article, **ERRORS}, url_name="article-by-slug",
          tags=["articles"])
 def get_article_by_slug(request, slug: str):
     """One article by its slug (Chinese slugs percent-encoded in the address)."""
-    article = get_object_or_404(visible_articles(request).only("pk"), slug=slug)
-    return json_response(written(request, schemas.Article, [article.pk])[0])
+    return json_response(written(request, schemas.Article, [visible_pk(request, slug=slug)])[0])
+
+
+def visible_pk(request, **lookup):
+    """The id of the article of ``lookup`` that the request may see (kept until content changes), or a 404."""
+    staff = bool(staff_token(request))
+    return remember("newsroom:api-pk:", staff, *sorted(lookup.items()), compute=lambda: get_object_or_404(
+        visible_articles(request).values_list("pk", flat=True), **lookup))
 
 
 @api.get("/categories", response={200: schemas.Categories, **ERRORS}, url_name="categories", tags=["filing"])

@@ -19,8 +19,12 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def encode_cursor(article):
-    micros = (article.published_at - EPOCH) // datetime.timedelta(microseconds=1)
-    return base64.urlsafe_b64encode(f"{micros}.{article.pk}".encode()).decode().rstrip("=")
+    return _cursor(article.published_at, article.pk)
+
+
+def _cursor(published_at, pk):
+    micros = (published_at - EPOCH) // datetime.timedelta(microseconds=1)
+    return base64.urlsafe_b64encode(f"{micros}.{pk}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor):
@@ -34,11 +38,12 @@ def decode_cursor(cursor):
 
 
 def keyset_page(articles, cursor, limit):
-    """The page of ``articles`` after ``cursor`` (the first page without one), and the next page's cursor."""
+    """The ids of the page of ``articles`` after ``cursor`` (the first page without one), and the next
+    page's cursor."""
     articles = articles.order_by("-published_at", "-pk")
     if cursor:
         moment, pk = decode_cursor(cursor)
         # The plain range condition lets the date index bound the walk; the OR breaks ties (as views.around).
         articles = articles.filter(Q(published_at__lte=moment), Q(published_at__lt=moment) | Q(pk__lt=pk))
-    rows = list(articles[: limit + 1])  # one more: is there a next page?
-    return rows[:limit], (encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+    rows = list(articles.values_list("published_at", "pk")[: limit + 1])  # one more: is there a next page?
+    return [pk for _date, pk in rows[:limit]], (_cursor(*rows[limit - 1]) if len(rows) > limit else None)

@@ -1,12 +1,13 @@
 """The rate limit of anonymous clients (``API_RATE_LIMIT``, e.g. "120/min"), one count per client address.
 
-Counted in the database: the default cache is each process's own memory, so
-with gunicorn's several workers and no Redis a count kept there would allow
-each client the limit once per worker. The database is shared by every
-worker and server, in the default setup as in production; one statement per
-request (an upsert that returns the new count) keeps the count exact when
-two workers count at once. Windows are fixed: the count starts again at the
-start of each period.
+Counted where every process counts alike. The default cache is each process's
+own memory, so with gunicorn's several workers and no Redis a count kept there
+would allow each client the limit once per worker: the count is then in the
+database, shared by every worker and server, one statement per request (an
+upsert that returns the new count, exact when two workers count at once).
+With Redis as the cache, the count is an atomic increment there instead, and
+an API request writes nothing to the database. Windows are fixed: the count
+starts again at the start of each period.
 """
 
 import hashlib
@@ -15,6 +16,8 @@ import random
 import time
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from .models import RequestCount
@@ -44,7 +47,18 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _count(client, window):
+def _count_in_redis(cache, client, window, seconds):
+    """The client's requests in the window, this one included: Redis increments atomically."""
+    key = f"newsroom:api-rate:{client}:{window}"
+    cache.add(key, 0, seconds + 1)  # the window's first request makes it; it expires with the window
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window
+        cache.add(key, 1, seconds + 1)
+        return 1
+
+
+def _count_in_database(client, window):
     """The client's requests in the window, this one included, in one statement."""
     table, quote = RequestCount._meta.db_table, connection.ops.quote_name
     sql = f"""
@@ -68,9 +82,13 @@ def seconds_to_wait(request):
     now = time.time()
     window = int(now // seconds * seconds)
     client = hashlib.sha256(client_address(request).encode()).hexdigest()
-    hits = _count(client, window)
-    if hits == 1 and random.random() < PRUNE_CHANCE:
-        RequestCount.objects.filter(window_start__lt=window).delete()
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):  # shared by every process
+        hits = _count_in_redis(cache, client, window, seconds)
+    else:
+        hits = _count_in_database(client, window)
+        if hits == 1 and random.random() < PRUNE_CHANCE:
+            RequestCount.objects.filter(window_start__lt=window).delete()
     if hits <= requests:
         return None
     return max(1, math.ceil(window + seconds - now))

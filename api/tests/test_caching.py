@@ -101,3 +101,19 @@ def test_a_scheduled_article_appears_at_its_time(client):
     assert titles(client.get(LIST)) == ["现在"]
     time.sleep(1.1)
     assert titles(client.get(LIST)) == ["稍后", "现在"]
+
+
+def test_without_the_page_cache_a_list_reads_no_rows_until_content_changes(client, settings):
+    """The page cache off, a repeated list or article reads no rows (a page's ids, an article's visibility
+    and its JSON are kept under the content version, as the pages' are); an edit in another process shows at once."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    settings.API_RATE_LIMIT = ""
+    article = ArticleFactory(title="旧标题")
+    client.get(LIST), client.get(f"{LIST}/{article.pk}")
+    with CaptureQueriesContext(connection) as queries:
+        assert titles(client.get(LIST)) == ["旧标题"]
+        assert client.get(f"{LIST}/{article.pk}").json()["title"] == "旧标题"
+    assert len(queries) == 0
+    another_process_saves(article.pk, title="新标题")
+    assert titles(client.get(LIST)) == ["新标题"]
+    assert client.get(f"{LIST}/{article.pk}").json()["title"] == "新标题"

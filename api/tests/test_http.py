@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from api.models import RequestCount
 from api.throttle import parse_rate
 from articles.tests.factories import ArticleFactory
+from articles.tests.test_caching_redis import REDIS_URL, redis_cache  # noqa: F401 - a fixture
 
 from .conftest import error_of
 
@@ -84,6 +85,21 @@ def test_the_count_is_shared_through_the_database(client, settings):
     client.get(LIST)
     RequestCount.objects.update(hits=5)  # four requests served by other workers
     assert client.get(LIST).status_code == 429
+
+
+def test_with_redis_the_count_is_kept_there_and_shared(client, settings, redis_cache):
+    """With Redis as the cache, a request writes no count to the database, and what other processes
+    counted in Redis is seen here."""
+    import redis
+
+    settings.API_RATE_LIMIT = "5/min"
+    assert client.get(LIST).status_code == 200
+    assert RequestCount.objects.count() == 0
+    shared = redis.Redis.from_url(REDIS_URL)
+    (key,) = shared.keys("*newsroom:api-rate:*")
+    shared.incrby(key, 4)  # four requests served by other workers
+    response = client.get(LIST)
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
 
 
 def test_staff_tokens_are_not_rate_limited(client, settings, bearer):
