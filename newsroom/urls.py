@@ -19,6 +19,7 @@ sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("", include("api.urls")),  # before the site's many patterns: apps call it the most
 ]
 
 # Chinese at /, English at /en/: each page has one language per address, so it can be cached.
@@ -30,7 +31,6 @@ urlpatterns += i18n_patterns(
 
 # Language-neutral addresses: the read API, feeds, sitemaps, robots.txt.
 urlpatterns += [
-    path("", include("api.urls")),
     path("feeds/rss/", cached_page(feeds.LatestArticlesFeed()), name="feed_rss"),
     path("feeds/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
     path("feeds/json/", cached_page(feeds.LatestArticlesJsonFeed()), name="feed_json"),
