@@ -253,6 +253,7 @@ def _write_together(batch, writer):
     try:
         with transaction.atomic():
             records = [_write_one(*item, writer) for item in batch]
+            writer.flush_batch()
     except Exception:  # e.g. the commit: the caller writes the files again, one transaction each
         writer.end_batch(committed=False)
         return None

@@ -56,6 +56,8 @@ class ArticleWriter:
         self._tags = {}  # lower-cased name: (id, name, slug)
         self._pending = {}
         self._uncommitted = None  # (cache, key) put in caches inside a batch's open transaction
+        self._revisions = None  # inside a batch: the revisions of its stored files, written by flush_batch
+        self._revision = None  # the revision of the file being stored, until its savepoint is released
         self._absent = set()  # image URLs the batch's prefetch found no row for
         self._batch = None
         self._waiting = None  # whether any source version waits: asked once, when it matters
@@ -82,6 +84,12 @@ class ArticleWriter:
         """The next files are written in one transaction (a savepoint each): what they add to the
         caches is noted, so that ``end_batch(committed=False)`` can take it out again."""
         self._uncommitted = []
+        self._revisions = []
+
+    def flush_batch(self):
+        """Write the revisions of the batch's stored files (inside the batch's transaction)."""
+        revisions.record_imports(self._revisions)
+        self._revisions = []
 
     def end_batch(self, committed):
         """The batch's transaction committed, or was rolled back (then the caches forget its rows)."""
@@ -89,7 +97,7 @@ class ArticleWriter:
             for cache, key in self._uncommitted or ():
                 cache.pop(key, None)
             self._batch = None
-        self._uncommitted = None
+        self._uncommitted = self._revisions = None
 
     def _lookup(self, post):
         batch = self._batch
@@ -159,6 +167,7 @@ class ArticleWriter:
                 except IntegrityError:
                     # Another import stored the same post, slug or image meanwhile: look again.
                     self._pending.clear()
+                    self._revision = None
                     self._absent.clear()
                     if attempt == 2:
                         raise
@@ -167,7 +176,11 @@ class ArticleWriter:
                         return UNCHANGED, existing.pk, warnings
         except Exception:
             self._pending.clear()
+            self._revision = None
             raise
+        if self._revision is not None:
+            self._revisions.append(self._revision)
+            self._revision = None
         for cache, key, value in self._pending.values():
             if len(cache) >= CACHE_LIMIT:  # memory stays flat however many files come
                 cache.clear()
@@ -232,7 +245,12 @@ class ArticleWriter:
             if not created:  # the tag rows it kept from before are in the revision too
                 rows = TaggedArticle.objects.filter(content_object=article)
             kept = [(row.pk, *tags[row.tag_id]) for row in rows]
-            revisions.record_import(article, category_ids, kept, revisions.import_comment(self.run_id))
+            revision = (timezone.now(), revisions.import_comment(self.run_id),
+                        revisions.import_versions(article, category_ids, kept))
+            if self._revisions is None:
+                revisions.record_imports([revision])
+            else:  # written with the batch's others, in its transaction, once this file's savepoint is released
+                self._revision = revision
         return article
 
     @staticmethod

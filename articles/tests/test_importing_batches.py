@@ -7,8 +7,11 @@ importer writes file by file, as it does on PostgreSQL.
 import pytest
 from django.db import OperationalError, connection, connections
 
+from reversion.models import Revision, Version
+
 from articles.importing.writer import ArticleWriter
 from articles.models import Article, Category, Image
+from editorial.revisions import import_run_id
 
 from .test_importing_runner import category_path, run, write_post
 
@@ -48,6 +51,20 @@ def test_a_batch_is_one_commit(tmp_path, commits):
     assert Image.objects.count() == 1 and Category.objects.count() == 2
 
 
+def test_every_article_of_a_batch_has_its_revision(tmp_path):
+    """Written at the batch's end, each revision holds its article as stored, with its tag row and tag."""
+    shared_posts(tmp_path, 5)
+    report = run(tmp_path)
+    assert Revision.objects.count() == 5
+    for article in Article.objects.all():
+        (version,) = Version.objects.get_for_object(article)
+        assert import_run_id(version.revision.comment) == report.run_id
+        assert version.field_dict["title"] == article.title and version.field_dict["body"] == article.body
+        assert version.field_dict["categories"] == [article.categories.get().pk]
+        kept = Version.objects.filter(revision=version.revision).exclude(pk=version.pk)
+        assert sorted(kept.values_list("object_repr", flat=True)) == sorted([article.tags.get().name, str(article.taggedarticle_set.get())])
+
+
 def test_failing_file_in_a_batch_rolls_back_only_its_own_rows(tmp_path, monkeypatch):
     """The first file makes the image and categories the second uses, then fails: the second makes them again."""
     cover = "https://img.example.com/shared.jpg"
@@ -70,6 +87,7 @@ def test_failing_file_in_a_batch_rolls_back_only_its_own_rows(tmp_path, monkeypa
         assert article.thumbnail_id == article.head_image_id
     assert category_path(Article.objects.get(title="后成功").categories.get()) == ["共享", "子类"]
     assert Image.objects.count() == 1 and Category.objects.count() == 2
+    assert Revision.objects.count() == 2  # none for the failed file
 
 
 def test_failed_commit_writes_the_batch_again_file_by_file(tmp_path, commits):
@@ -85,4 +103,5 @@ def test_failed_commit_writes_the_batch_again_file_by_file(tmp_path, commits):
     for article in Article.objects.all():
         assert article.head_image.source_url == "https://img.example.com/shared.jpg"
         assert category_path(article.categories.get()) == ["共享", "子类"]
+    assert Revision.objects.count() == 4
     assert run(tmp_path).counts["unchanged"] == 4
