@@ -173,8 +173,9 @@ def _prepared(paths, options, known):
 def import_paths(options, *, fetcher=None, on_record=None):
     """Import every post file under ``options.paths``; return an ``ImportReport``.
 
-    Each file is one transaction: a failing file is recorded and the rest go
-    on. ``on_record`` is called with each ``FileRecord`` as it is done. With
+    Each file is all or nothing (its own transaction, or on SQLite its own
+    savepoint in its batch's transaction): a failing file is recorded and the
+    rest go on. ``on_record`` is called with each ``FileRecord`` as it is done. With
     a ``fetcher``, images whose download failed before are tried again first.
     """
     options.paths = [str(path) for path in options.paths]
