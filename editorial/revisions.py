@@ -59,6 +59,12 @@ def record_import(article, category_ids, tags, comment):
     model instances: the import makes a revision for every file, and the rest
     of its work for a file is a few queries.
     """
+    record_imports([(timezone.now(), comment, import_versions(article, category_ids, tags))])
+
+
+def import_versions(article, category_ids, tags):
+    """The version rows of an imported article's revision (see ``record_import``), to be written by
+    ``record_imports``: what the article holds now, whenever they are written."""
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import Tag
 
@@ -75,14 +81,28 @@ def record_import(article, category_ids, tags, comment):
         text = str(TaggedArticle(pk=tagged_id, content_object=article, tag=tag))
         rows.append((tagged_type.pk, tagged_id, "articles.taggedarticle", {"tag": tag_id, "content_object": article.pk}, text))
         rows.append((tag_type.pk, tag_id, "taggit.tag", {"name": name, "slug": slug}, name))
-    revision = Revision.objects.create(date_created=timezone.now(), comment=comment)
+    return [
+        (str(pk), type_id, json.dumps([{"model": label, "pk": pk, "fields": data}], cls=DjangoJSONEncoder), text[:191])
+        for type_id, pk, label, data, text in rows
+    ]
+
+
+def record_imports(revisions):
+    """Writes imported articles' revisions, ``[(date, comment, import_versions(…))]``: one INSERT for
+    the revisions and one for all their versions (the importer writes a batch of files at once)."""
+    if not revisions:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        made = Revision.objects.bulk_create(Revision(date_created=date, comment=comment) for date, comment, _ in revisions)
+    else:  # pragma: no cover - both supported databases return the ids
+        made = [Revision.objects.create(date_created=date, comment=comment) for date, comment, _ in revisions]
     with connection.cursor() as cursor:
         cursor.executemany(
             _VERSION_INSERT,
             [
-                (revision.pk, str(pk), "default", type_id, "json",
-                 json.dumps([{"model": label, "pk": pk, "fields": data}], cls=DjangoJSONEncoder), text[:191])
-                for type_id, pk, label, data, text in rows
+                (revision.pk, object_id, "default", type_id, "json", data, text)
+                for revision, (_date, _comment, versions) in zip(made, revisions)
+                for object_id, type_id, data, text in versions
             ],
         )
 

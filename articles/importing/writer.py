@@ -55,6 +55,10 @@ class ArticleWriter:
         self._images = {}
         self._tags = {}  # lower-cased name: (id, name, slug)
         self._pending = {}
+        self._uncommitted = None  # (cache, key) put in caches inside a batch's open transaction
+        self._revisions = None  # inside a batch: the revisions of its stored files, written by flush_batch
+        self._revision = None  # the revision of the file being stored, until its savepoint is released
+        self._absent = set()  # image URLs the batch's prefetch found no row for
         self._batch = None
         self._waiting = None  # whether any source version waits: asked once, when it matters
         self.started = timezone.now()
@@ -71,8 +75,29 @@ class ArticleWriter:
             else:
                 self._batch["by_file"][article.source_file] = article
         urls = {url for post in posts for url in (post.head_image_url, post.thumbnail_url) if url}
-        for url, pk in Image.objects.filter(source_url__in=urls - self._images.keys()).values_list("source_url", "pk"):
+        self._absent = urls - self._images.keys()
+        for url, pk in Image.objects.filter(source_url__in=self._absent).values_list("source_url", "pk"):
             self._images[url] = pk  # committed rows: safe to cache
+        self._absent -= self._images.keys()
+
+    def begin_batch(self):
+        """The next files are written in one transaction (a savepoint each): what they add to the
+        caches is noted, so that ``end_batch(committed=False)`` can take it out again."""
+        self._uncommitted = []
+        self._revisions = []
+
+    def flush_batch(self):
+        """Write the revisions of the batch's stored files (inside the batch's transaction)."""
+        revisions.record_imports(self._revisions)
+        self._revisions = []
+
+    def end_batch(self, committed):
+        """The batch's transaction committed, or was rolled back (then the caches forget its rows)."""
+        if not committed:
+            for cache, key in self._uncommitted or ():
+                cache.pop(key, None)
+            self._batch = None
+        self._uncommitted = self._revisions = None
 
     def _lookup(self, post):
         batch = self._batch
@@ -140,8 +165,10 @@ class ArticleWriter:
                         article = self._save(post, images, existing, check_slug=attempt == 2)
                     break
                 except IntegrityError:
-                    # Another import stored the same post or slug meanwhile: look again.
+                    # Another import stored the same post, slug or image meanwhile: look again.
                     self._pending.clear()
+                    self._revision = None
+                    self._absent.clear()
                     if attempt == 2:
                         raise
                     existing = self._find(post.source_key, post.path)
@@ -149,11 +176,17 @@ class ArticleWriter:
                         return UNCHANGED, existing.pk, warnings
         except Exception:
             self._pending.clear()
+            self._revision = None
             raise
+        if self._revision is not None:
+            self._revisions.append(self._revision)
+            self._revision = None
         for cache, key, value in self._pending.values():
             if len(cache) >= CACHE_LIMIT:  # memory stays flat however many files come
                 cache.clear()
             cache[key] = value
+            if self._uncommitted is not None:
+                self._uncommitted.append((cache, key))
         self._pending.clear()
         if self._batch is not None:  # a later post of the batch with this key must see this article
             self._batch["by_key"][post.source_key] = article
@@ -212,7 +245,12 @@ class ArticleWriter:
             if not created:  # the tag rows it kept from before are in the revision too
                 rows = TaggedArticle.objects.filter(content_object=article)
             kept = [(row.pk, *tags[row.tag_id]) for row in rows]
-            revisions.record_import(article, category_ids, kept, revisions.import_comment(self.run_id))
+            revision = (timezone.now(), revisions.import_comment(self.run_id),
+                        revisions.import_versions(article, category_ids, kept))
+            if self._revisions is None:
+                revisions.record_imports([revision])
+            else:  # written with the batch's others, in its transaction, once this file's savepoint is released
+                self._revision = revision
         return article
 
     @staticmethod
@@ -270,9 +308,11 @@ class ArticleWriter:
         credit the post gives; an existing row gets them only where it has none (an editor's win)."""
         if not url:
             return None
-        cached = self._images.get(url)
+        cached = self._images.get(url) or self._pending.get(("i", url), (None, None, None))[2]
         if cached is None:
-            image = Image.objects.filter(source_url=url).first()
+            # The batch's prefetch found no row for it: one made since (by another import) makes the
+            # insert fail, and the retry looks it up.
+            image = None if url in self._absent else Image.objects.filter(source_url=url).first()
             missing = {name: value for name, value in details.get(url, {}).items() if image and not getattr(image, name)}
             if missing:
                 Image.objects.filter(pk=image.pk).update(**missing)

@@ -1,0 +1,107 @@
+"""On SQLite the importer writes a batch of files in one transaction, a savepoint per file.
+
+These tests run outside the test's own transaction (``transaction=True``): inside one, the
+importer writes file by file, as it does on PostgreSQL.
+"""
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from reversion.models import Revision, Version
+
+from articles.importing.writer import ArticleWriter
+from articles.models import Article, Category, Image
+from editorial.revisions import import_run_id
+
+from .test_importing_runner import category_path, run, write_post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def commits(monkeypatch):
+    """The commits made (``fail`` set to N makes the Nth one fail, as a full disk would)."""
+    calls = {"count": 0, "fail": None}
+    wrapper = type(connections["default"])
+    original = wrapper.commit
+
+    def commit(self):
+        calls["count"] += 1
+        if calls["count"] == calls["fail"]:
+            raise OperationalError("disk I/O error")
+        return original(self)
+
+    monkeypatch.setattr(wrapper, "commit", commit)
+    return calls
+
+
+def shared_posts(folder, count):
+    cover = "https://img.example.com/shared.jpg"
+    for n in range(count):
+        write_post(folder, f"p{n}.md", f"文章 {n}", extra=[f"headimg: {cover}", "categories: [共享, 子类]", f"tags: [标签{n}]"])
+
+
+def test_a_batch_is_one_commit(tmp_path, commits):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes one transaction per file")
+    shared_posts(tmp_path, 5)
+    report = run(tmp_path)
+    assert report.counts["created"] == 5
+    assert commits["count"] == 2  # the batch's, then the import records'
+    assert Image.objects.count() == 1 and Category.objects.count() == 2
+
+
+def test_every_article_of_a_batch_has_its_revision(tmp_path):
+    """Written at the batch's end, each revision holds its article as stored, with its tag row and tag."""
+    shared_posts(tmp_path, 5)
+    report = run(tmp_path)
+    assert Revision.objects.count() == 5
+    for article in Article.objects.all():
+        (version,) = Version.objects.get_for_object(article)
+        assert import_run_id(version.revision.comment) == report.run_id
+        assert version.field_dict["title"] == article.title and version.field_dict["body"] == article.body
+        assert version.field_dict["categories"] == [article.categories.get().pk]
+        kept = Version.objects.filter(revision=version.revision).exclude(pk=version.pk)
+        assert sorted(kept.values_list("object_repr", flat=True)) == sorted([article.tags.get().name, str(article.taggedarticle_set.get())])
+
+
+def test_failing_file_in_a_batch_rolls_back_only_its_own_rows(tmp_path, monkeypatch):
+    """The first file makes the image and categories the second uses, then fails: the second makes them again."""
+    cover = "https://img.example.com/shared.jpg"
+    write_post(tmp_path, "a.md", "先失败", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [坏标签]"])
+    write_post(tmp_path, "b.md", "后成功", extra=[f"headimg: {cover}", "categories: [共享, 子类]", "tags: [好标签]"])
+    write_post(tmp_path, "c.md", "也成功", extra=[f"headimg: {cover}", "categories: [共享]", "tags: [好标签]"])
+    original = ArticleWriter._tag
+
+    def failing_tag(self, name):
+        if name == "坏标签":
+            raise RuntimeError("tag store down")
+        return original(self, name)
+
+    monkeypatch.setattr(ArticleWriter, "_tag", failing_tag)
+    report = run(tmp_path)
+    assert report.counts["failed"] == 1 and report.counts["created"] == 2
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["也成功", "后成功"]
+    for article in Article.objects.all():
+        assert article.head_image.source_url == cover
+        assert article.thumbnail_id == article.head_image_id
+    assert category_path(Article.objects.get(title="后成功").categories.get()) == ["共享", "子类"]
+    assert Image.objects.count() == 1 and Category.objects.count() == 2
+    assert Revision.objects.count() == 2  # none for the failed file
+
+
+def test_failed_commit_writes_the_batch_again_file_by_file(tmp_path, commits):
+    """Nothing of the failed transaction is kept, in the database or in the writer's caches."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes one transaction per file")
+    shared_posts(tmp_path, 4)
+    commits["fail"] = 1
+    report = run(tmp_path)
+    assert report.counts["created"] == 4 and report.counts["failed"] == 0
+    assert commits["count"] == 1 + 4 + 1  # the failed one, one a file, the import records'
+    assert Image.objects.count() == 1 and Category.objects.count() == 2
+    for article in Article.objects.all():
+        assert article.head_image.source_url == "https://img.example.com/shared.jpg"
+        assert category_path(article.categories.get()) == ["共享", "子类"]
+    assert Revision.objects.count() == 4
+    assert run(tmp_path).counts["unchanged"] == 4
