@@ -14,8 +14,9 @@ in-process median of five), and the import speed and peak memory of the build.
 All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
 
 --tiny (as CI runs it) checks that the benchmark works, not how fast anything
-is: 200 articles, one 1-second run per page, no warm-up or light-load runs;
-well under a minute. Exits non-zero if a page does not answer 200 or wrk
+is: 200 articles, wrk on four of the pages (--pages; every page is still
+requested in-process for its SQL, cold time and status), one 1-second run per
+page, no warm-up or light-load runs; well under a minute. Exits non-zero if a page does not answer 200 or wrk
 counts an error.
 """
 
@@ -233,8 +234,8 @@ def wrk(url, seconds, connections, warm=True):
 
 
 # --tiny: what the benchmark's code does, in seconds, with no claim on speed.
-TINY = {"articles": 200, "seconds": 1, "rounds": 1, "connections": 4, "workers": 2, "light_connections": 0,
-        "warm": False}
+TINY = {"articles": 200, "pages": "home,category,article,api list", "seconds": 1, "rounds": 1, "connections": 4,
+        "workers": 2, "light_connections": 0, "warm": False}
 
 
 def main():
@@ -249,11 +250,15 @@ def main():
     parser.add_argument("--light-connections", type=int, default=None,
                         help="also measure uncached latency at this load (default: one connection per worker; "
                              "0: not measured)")
+    parser.add_argument("--pages", default="",
+                        help="comma-separated: measure with wrk only the pages whose names start with these "
+                             "(e.g. home,category,api list; default: all; the floor is always measured)")
     parser.add_argument("--no-warm-up", dest="warm", action="store_false",
                         help="no 1-second wrk run before each page's first measured run")
     parser.add_argument("--tiny", action="store_true",
                         help="a quick check that the benchmark runs (as CI does): "
-                             + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in TINY.items() if k != "warm")
+                             + ", ".join(f"--{k.replace('_', '-')} {v!r}" if k == "pages" else f"--{k.replace('_', '-')} {v}"
+                                         for k, v in TINY.items() if k != "warm")
                              + ", --no-warm-up")
     if "--tiny" in sys.argv[1:]:
         parser.set_defaults(**TINY)  # what is given explicitly still counts
@@ -266,6 +271,15 @@ def main():
     if args.rebuild or article_count(env) != args.articles:
         import_rate, peak = build(args.db, args.articles, env)
     pages = pages_and_queries(env)
+    if args.pages:
+        chosen = tuple(word.strip() for word in args.pages.split(",") if word.strip())
+        unmeasured = [name for name in pages if not name.startswith(chosen + ("floor /livez",))]
+        for name in unmeasured:
+            url, _queries, status, _cold = pages.pop(name)
+            if status != 200:
+                sys.exit(f"{name} ({url}) answered HTTP {status} in-process")
+        if len(pages) == 1:
+            sys.exit(f"--pages {args.pages!r} names no page; the pages: {', '.join(unmeasured)}")
     light = args.workers if args.light_connections is None else args.light_connections
     results, light_p99, floors, spread = {}, {}, {}, {}
     floor = pages.pop("floor /livez")  # measured around every page below, printed last
@@ -321,6 +335,8 @@ def main():
             print(f"  {name:<14} uncached {spread[name, False]:<12} cached {spread[name, True]}")
     if import_rate:
         print(f"import: {import_rate:.0f} files/s, peak memory {peak:.0f} MB")
+    if args.pages:
+        print(f"not measured with wrk (--pages): {', '.join(unmeasured) or 'none'}")
     if failed:
         sys.exit(f"failed (an HTTP status other than 200, or wrk errors): {', '.join(failed)}")
 
