@@ -5,18 +5,27 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 LOG_FORMAT=plain
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup serve test audit bench messages clean
+.PHONY: run setup serve test audit bench messages upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# requirements*.txt pin every package, with hashes: each install is the same everywhere.
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
+
+# Re-resolve the pins from the ranges in requirements.in and requirements-dev.in
+# (newest releases within them, with hashes); commit the .in and .txt files together.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make upgrade" $(BIN)/pip-compile --quiet --upgrade --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+upgrade: $(VENV)/.dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 setup: $(VENV)/.runtime
 	$(DEV) $(BIN)/python manage.py migrate --noinput

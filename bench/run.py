@@ -12,6 +12,12 @@ it is the page's own time and not the wait for a free worker), SQL queries per
 page, the time of a cold visit (every cache empty, as after a content change;
 in-process median of five), and the import speed and peak memory of the build.
 All traffic goes to 127.0.0.1; every wrk run is bounded by --seconds.
+
+--tiny (as CI runs it) checks that the benchmark works, not how fast anything
+is: 200 articles, wrk on four of the pages (--pages; every page is still
+requested in-process for its SQL, cold time and status), one 1-second run per
+page, no warm-up or light-load runs; well under a minute. Exits non-zero if a page does not answer 200 or wrk
+counts an error.
 """
 
 import argparse
@@ -114,11 +120,13 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from articles.models import Article, Category
 top = max(Category.objects.filter(parent__isnull=True), key=lambda c: Article.objects.in_category(c).count())
-article = Article.objects.published().order_by("-published_at")[500]
+page = min(50, max(1, -(-Article.objects.published().in_category(top).count() // 20)))  # p50, or the last page
+published = Article.objects.published().order_by("-published_at")
+article = published[min(500, published.count() - 1)]
 tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
 urls = {
     "home": "/",
-    "category p50": top.get_absolute_url() + "?page=50",
+    f"category p{page}": top.get_absolute_url() + f"?page={page}",
     "article": article.get_absolute_url(),
     "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
     "search": "/search/?q=%E5%8C%BA%E5%9D%97%E9%93%BE",  # 区块链: in about one post in sixteen
@@ -144,8 +152,10 @@ print("JSON" + json.dumps(result))
 """
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env={**env, "NEWSROOM_PAGE_CACHE": "0"}, capture_output=True, text=True, check=True,
+        cwd=ROOT, env={**env, "NEWSROOM_PAGE_CACHE": "0"}, capture_output=True, text=True,
     )
+    if result.returncode != 0:
+        sys.exit(f"measuring the pages in-process failed:\n{result.stderr[-3000:]}")
     import json
 
     line = next(line for line in result.stdout.splitlines() if line.startswith("JSON"))
@@ -223,6 +233,11 @@ def wrk(url, seconds, connections, warm=True):
     return rate, percentile(50), percentile(99), errors
 
 
+# --tiny: what the benchmark's code does, in seconds, with no claim on speed.
+TINY = {"articles": 200, "pages": "home,category,article,api list", "seconds": 1, "rounds": 1, "connections": 4,
+        "workers": 2, "light_connections": 0, "warm": False}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
@@ -233,7 +248,20 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2, help="gunicorn workers")
     parser.add_argument("--rebuild", action="store_true", help="re-import even if the database is ready")
     parser.add_argument("--light-connections", type=int, default=None,
-                        help="also measure uncached latency at this load (default: one connection per worker)")
+                        help="also measure uncached latency at this load (default: one connection per worker; "
+                             "0: not measured)")
+    parser.add_argument("--pages", default="",
+                        help="comma-separated: measure with wrk only the pages whose names start with these "
+                             "(e.g. home,category,api list; default: all; the floor is always measured)")
+    parser.add_argument("--no-warm-up", dest="warm", action="store_false",
+                        help="no 1-second wrk run before each page's first measured run")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a quick check that the benchmark runs (as CI does): "
+                             + ", ".join(f"--{k.replace('_', '-')} {v!r}" if k == "pages" else f"--{k.replace('_', '-')} {v}"
+                                         for k, v in TINY.items() if k != "warm")
+                             + ", --no-warm-up")
+    if "--tiny" in sys.argv[1:]:
+        parser.set_defaults(**TINY)  # what is given explicitly still counts
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -243,7 +271,16 @@ def main():
     if args.rebuild or article_count(env) != args.articles:
         import_rate, peak = build(args.db, args.articles, env)
     pages = pages_and_queries(env)
-    light = args.light_connections or args.workers
+    if args.pages:
+        chosen = tuple(word.strip() for word in args.pages.split(",") if word.strip())
+        unmeasured = [name for name in pages if not name.startswith(chosen + ("floor /livez",))]
+        for name in unmeasured:
+            url, _queries, status, _cold = pages.pop(name)
+            if status != 200:
+                sys.exit(f"{name} ({url}) answered HTTP {status} in-process")
+        if len(pages) == 1:
+            sys.exit(f"--pages {args.pages!r} names no page; the pages: {', '.join(unmeasured)}")
+    light = args.workers if args.light_connections is None else args.light_connections
     results, light_p99, floors, spread = {}, {}, {}, {}
     floor = pages.pop("floor /livez")  # measured around every page below, printed last
     floor_url = floor[0]
@@ -252,32 +289,33 @@ def main():
             base = f"http://127.0.0.1:{server.port}"
             # The floor is measured between every two page runs: a run is compared
             # with the floor around it, not with one taken minutes apart.
-            runs = [wrk(base + floor_url, args.seconds, args.connections)]
+            runs = [wrk(base + floor_url, args.seconds, args.connections, warm=args.warm)]
             for name, (url, *_rest) in pages.items():
                 paired = []  # (page run, the mean of the floor runs before and after it)
                 for round_ in range(args.rounds):
-                    page = wrk(base + url, args.seconds, args.connections, warm=round_ == 0)
+                    page = wrk(base + url, args.seconds, args.connections, warm=args.warm and round_ == 0)
                     runs.append(wrk(base + floor_url, args.seconds, args.connections, warm=False))
                     paired.append((page, (runs[-2][0] + runs[-1][0]) / 2))
                 paired.sort(key=lambda pair: pair[0][0] / pair[1])
                 results[name, cached], floors[name, cached] = paired[len(paired) // 2]  # the median run
                 spread[name, cached] = "/".join(f"{100 * page[0] / floor:.0f}" for page, floor in paired)
-                if not cached:
+                if not cached and light:
                     # At full load latency is mostly waiting for a free worker; this is the page's own.
                     light_p99[name] = wrk(base + url, args.seconds, light, warm=False)[2]
                     runs.append(wrk(base + floor_url, args.seconds, args.connections, warm=False))
             results["floor /livez", cached] = sorted(runs)[len(runs) // 2]  # the median run
             floors["floor /livez", cached] = results["floor /livez", cached][0]
-            if not cached:
-                light_p99["floor /livez"] = wrk(base + floor_url, args.seconds, light)[2]
+            if not cached and light:
+                light_p99["floor /livez"] = wrk(base + floor_url, args.seconds, light, warm=args.warm)[2]
     pages["floor /livez"] = floor
 
     print(f"\n{args.db}, {args.articles:,} articles, {args.workers} gunicorn workers, wrk {args.connections} "
           f"connections, the median of {args.rounds} runs of {args.seconds} s per row; "
-          f"p99 @{light}: uncached, {light} connections")
+          + (f"p99 @{light}: uncached, {light} connections" if light else "no light-load runs"))
     print(f"settings other than the shipped defaults: {overrides(args.workers)}")
     print(f"{'page':<14}{'SQL':>4}{'cold ms':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}"
-          f"{f'p99 @{light}':>10} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
+          f"{f'p99 @{light}' if light else 'p99 light':>10} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}{'% floor':>8}{'errors':>7}")
+    failed = []
     for name, (_url, queries, status, cold) in pages.items():
         row = f"{name:<14}{queries:>4}{cold:>8.1f} |"
         errors = 0
@@ -286,14 +324,21 @@ def main():
             floor = floors[name, cached]
             errors += err
             row += f"{rate:>{14 if not cached else 12}.0f}{p50:>8.1f}{p99:>8.1f}{100 * rate / floor:>7.0f}%"
-            row += f"{light_p99[name]:>10.1f} |" if not cached else ""
+            if not cached:
+                row += (f"{light_p99[name]:>10.1f}" if light else f"{'-':>10}") + " |"
         print(row + f"{errors:>7}" + ("" if status == 200 else f"  (HTTP {status})"))
+        if errors or status != 200:
+            failed.append(name)
     print("% floor of each run, lowest first (the table shows the middle one):")
     for name in pages:
         if name != "floor /livez":
             print(f"  {name:<14} uncached {spread[name, False]:<12} cached {spread[name, True]}")
     if import_rate:
         print(f"import: {import_rate:.0f} files/s, peak memory {peak:.0f} MB")
+    if args.pages:
+        print(f"not measured with wrk (--pages): {', '.join(unmeasured) or 'none'}")
+    if failed:
+        sys.exit(f"failed (an HTTP status other than 200, or wrk errors): {', '.join(failed)}")
 
 
 if __name__ == "__main__":
