@@ -1,6 +1,8 @@
 """Browser fixtures: Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -36,3 +38,14 @@ def page(browser):
     page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     yield page
     context.close()
+    server_finishes_its_requests()
+
+
+def server_finishes_its_requests(timeout=10):
+    """Wait until the live server has answered what the closed page asked (a lazy picture's rendition,
+    a heartbeat): a request still writing would lock the in-memory database that the test's end flushes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
