@@ -128,7 +128,7 @@ urls = {
     "home": "/",
     f"category p{page}": top.get_absolute_url() + f"?page={page}",
     "article": article.get_absolute_url(),
-    "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
+    **({"tag": reverse("articles:tag", kwargs={"slug": tag.slug})} if tag else {}),  # posts may carry no tags
     "search": "/search/?q=%E5%8C%BA%E5%9D%97%E9%93%BE",  # 区块链: in about one post in sixteen
     "feed": "/feeds/rss/",
     "api list": "/api/v1/articles",
