@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from articles.sanitize import clean_html, url_scheme
+from articles import sanitize
+from articles.sanitize import clean_html, parses_as_written, url_scheme
 
 
 @pytest.mark.parametrize(
@@ -109,6 +110,62 @@ def test_sanitizing_twice_changes_nothing(html):
     """clean_html is idempotent: cleaning stored HTML again gives the same HTML."""
     once = clean_html(html)
     assert clean_html(once) == once
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a</p><p>b &amp; c &lt;d&gt;</p>",
+        '<ol reversed start="3"><li>a<ul><li>b</li></ul></li></ol>',
+        '<table><tbody><tr><td colspan="2">x</td></tr></tbody></table>',
+        '<p>链接 <a href="https://a.cn/?x=1&amp;y=2" title="say &quot;hi&quot;">a</a><br>&nbsp;</p>',
+        '<figure><img src="https://a.cn/1.jpg" alt=""><figcaption>图</figcaption></figure>',
+    ],
+)
+def test_markup_that_parses_as_written_is_recognised(html):
+    """Markup whose every element, attribute and text a browser builds just as written passes the check."""
+    assert parses_as_written(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a<p>b",  # an end tag the parser adds
+        "<h2>a<h3>b</h3></h2>",  # a heading the parser closes before the next
+        '<a href="https://a.cn/">a<a href="https://b.cn/">b</a></a>',  # a link the parser takes out of another
+        "<table><tr><td>x</td></tr></table>",  # a <tbody> the parser adds
+        "<table><td>x</td>y</table>",  # text the parser moves out of the table
+        "<p>a<div>b</div></p>",  # a paragraph the parser closes, and one it adds
+        "<pre>\nx</pre>",  # a first newline the parser drops
+        "<p>a</p><!-- b -->",  # not written the serializer's way: a comment
+        "<p title=a>x</p>",  # nor an unquoted attribute
+        "</p>",
+    ],
+)
+def test_markup_a_parser_would_change_is_not_recognised(html):
+    """Markup a browser would build differently from what it says fails the check."""
+    assert not parses_as_written(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<pre>\n\n<img src=x onerror=alert(1)></pre>",  # the parser drops the first newline of a <pre>
+        "<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style></style></h1>",  # a heading in a heading
+    ],
+)
+def test_markup_the_parser_rebuilds_is_stored_the_way_a_browser_builds_it(html):
+    """Where the first cleaning leaves markup a browser rebuilds, it is cleaned again until it parses as written."""
+    once = sanitize._clean_once(html)
+    out = clean_html(html)
+    assert not parses_as_written(once) and out != once
+    assert parses_as_written(out) and clean_html(out) == out
+
+
+def test_a_body_nested_thousands_deep_is_checked_without_running_out_of_stack():
+    """Deep nesting does not break the check (it walks the tree without recursion)."""
+    html = "<blockquote>" * 3000 + "x" + "</blockquote>" * 3000
+    assert parses_as_written(html)
 
 
 def test_url_scheme_normalizes_like_a_browser():
