@@ -78,6 +78,13 @@ def link_then_table(page, href, cell):
     page.keyboard.press("Enter")
     page.locator(".prose-menubar [title='插入表格']").click()
     page.locator("dialog button[type=submit]").click()
+    page.locator("dialog").wait_for(state="detached")
+    # Typed before the editor has put the cursor into the new table's first cell, the text went nowhere.
+    page.wait_for_function(
+        "() => document.activeElement?.classList.contains('tiptap')"
+        " && ((node) => (node?.nodeType === 1 ? node : node?.parentElement)?.closest('.tiptap td, .tiptap th'))"
+        "(getSelection().anchorNode)"
+    )
     page.keyboard.type(cell)
 
 
