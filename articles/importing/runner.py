@@ -253,7 +253,9 @@ def _write_together(batch, writer):
     writer.begin_batch()
     try:
         with transaction.atomic():
-            records = [_write_one(*item, writer) for item in batch]
+            created = writer.create_together([post for _path, post, _error, unchanged_id in batch
+                                              if post is not None and unchanged_id is None])
+            records = [_write_one(*item, writer, created.get(item[0])) for item in batch]
             writer.flush_batch()
     except Exception:  # e.g. the commit: the caller writes the files again, one transaction each
         writer.end_batch(committed=False)
@@ -262,15 +264,15 @@ def _write_together(batch, writer):
     return records
 
 
-def _write_one(path, post, error, unchanged_id, writer):
-    """Store one prepared file; its ``FileRecord``."""
+def _write_one(path, post, error, unchanged_id, writer, written=None):
+    """Store one prepared file (unless ``written`` says how it was stored already); its ``FileRecord``."""
     record = FileRecord(path=path, outcome=FAILED, error=error)
     if unchanged_id is not None:
         record.outcome, record.article_id = UNCHANGED, unchanged_id
     elif post is not None:
         record.warnings = list(post.warnings)
         try:
-            record.outcome, record.article_id, more = writer.write(post)
+            record.outcome, record.article_id, more = written or writer.write(post)
             record.warnings += more
         except Exception as exc:
             record.outcome, record.error = FAILED, _describe(exc)

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 
 import reversion
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from taggit.models import Tag
 from editorial import revisions
 from editorial.models import SourceUpdate
 
+from ..caching import bump_content_version
 from ..models import Article, Category, Image, TaggedArticle
 from .errors import PostError
 from .normalize import Post
@@ -181,6 +183,13 @@ class ArticleWriter:
         if self._revision is not None:
             self._revisions.append(self._revision)
             self._revision = None
+        self._keep_pending()
+        if self._batch is not None:  # a later post of the batch with this key must see this article
+            self._batch["by_key"][post.source_key] = article
+        return (UPDATED if existing else CREATED), article.pk, warnings
+
+    def _keep_pending(self):
+        """The categories, tags and pictures made for the stored file(s) go into the caches."""
         for cache, key, value in self._pending.values():
             if len(cache) >= CACHE_LIMIT:  # memory stays flat however many files come
                 cache.clear()
@@ -188,9 +197,70 @@ class ArticleWriter:
             if self._uncommitted is not None:
                 self._uncommitted.append((cache, key))
         self._pending.clear()
-        if self._batch is not None:  # a later post of the batch with this key must see this article
+
+    def create_together(self, posts):
+        """Create a batch's new articles together: one INSERT for the articles, one for their
+        categories, one for their tags and one for their new pictures, in one savepoint.
+
+        Returns ``{path: (CREATED, article_id, warnings)}`` for the posts it created. The others, and
+        all of them when the savepoint fails, are left to ``write``, a savepoint each: posts already
+        stored, posts sharing a key or slug with another, and any write that is not a plain import.
+        """
+        if self.dry_run or self.fetcher is not None or self._revisions is None or reversion.is_active():
+            return {}
+        keys = Counter(post.source_key for post in posts)
+        slugs = Counter(post.slug for post in posts)
+        new = [post for post in posts if post.slug and keys[post.source_key] == slugs[post.slug] == 1
+               and not post.source_key.startswith("article:") and self._lookup(post) is None]
+        taken = set(Article.objects.filter(slug__in=[post.slug for post in new]).values_list("slug", flat=True))
+        new = [post for post in new if post.slug not in taken]
+        if not new:
+            return {}
+        try:
+            with transaction.atomic():
+                articles = self._insert_together(new)
+        except Exception:  # e.g. another import took a key or a slug meanwhile: one file at a time
+            self._pending.clear()
+            return {}
+        self._keep_pending()
+        for post, article in zip(new, articles):
             self._batch["by_key"][post.source_key] = article
-        return (UPDATED if existing else CREATED), article.pk, warnings
+        bump_content_version()  # bulk inserts send no signals
+        return {post.path: (CREATED, article.pk, []) for post, article in zip(new, articles)}
+
+    def _insert_together(self, posts):
+        urls = {}
+        for post in posts:
+            for url in (post.head_image_url, post.thumbnail_url):
+                if url and url not in self._images:  # then the batch's prefetch found no row for it
+                    urls.setdefault(url, post.image_details.get(url, {}))
+        images = Image.objects.bulk_create(Image(source_url=url, **details) for url, details in urls.items())
+        for image in images:
+            self._pending[("i", image.source_url)] = (self._images, image.source_url, image.pk)
+        articles = []
+        for post in posts:
+            article = Article(source_key=post.source_key, slug=post.slug)
+            self._fill(article, post, {})
+            article.prepare_to_save(body_is_clean=True)
+            articles.append(article)
+        Article.objects.bulk_create(articles)
+        category_ids = [list(dict.fromkeys(map(self._category_id, post.categories))) for post in posts]
+        tags = [{tag[0]: tag for tag in map(self._tag, post.tags)} for post in posts]
+        Through = Article.categories.through
+        Through.objects.bulk_create(
+            Through(article_id=article.pk, category_id=pk) for article, ids in zip(articles, category_ids) for pk in ids
+        )
+        rows = TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=article, tag_id=pk) for article, found in zip(articles, tags) for pk in found
+        )
+        by_article = {}
+        for row in rows:
+            by_article.setdefault(row.content_object_id, []).append(row)
+        comment = revisions.import_comment(self.run_id)
+        for article, ids, found in zip(articles, category_ids, tags):
+            kept = [(row.pk, *found[row.tag_id]) for row in by_article.get(article.pk, ())]
+            self._revisions.append((timezone.now(), comment, revisions.import_versions(article, ids, kept)))
+        return articles
 
     def _save(self, post, images, existing, check_slug):
         created = existing is None
@@ -199,30 +269,11 @@ class ArticleWriter:
         else:  # lock the row, so that two imports update it one after the other
             article = Article.objects.select_for_update().get(pk=existing.pk)
             article.source_key = post.source_key
-        article.title = post.title
         if check_slug or not created:  # a new post tries its own slug first; a clash retries
             article.slug = Article.objects.unique_slug(post.slug, exclude_pk=article.pk)
         else:
             article.slug = post.slug
-        article.body = post.body
-        article.search_text = post.search_text
-        article.excerpt = post.excerpt
-        article.excerpt_from_body = post.excerpt_from_body
-        article.author = post.author
-        article.source_name = post.source_name
-        article.source_url = post.source_url
-        article.language = post.language
-        article.published_at = post.published_at
-        article.date_estimated = post.date_estimated
-        article.updated_at = post.updated_at
-        article.comments_enabled = post.comments_enabled
-        article.status = Article.Status.DRAFT if post.draft else self.status
-        article.head_image_id = self._image_id(post.head_image_url, images, post.image_details)
-        article.thumbnail_id = self._image_id(post.thumbnail_url, images, post.image_details)
-        article.source_file = post.path[-500:]
-        article.content_hash = post.content_hash
-        article.imported_at = timezone.now()
-        article.edited_since_import = False
+        self._fill(article, post, images)
         article.save(body_is_clean=True)
         category_ids = list(dict.fromkeys(self._category_id(path) for path in post.categories))
         if created:
@@ -252,6 +303,29 @@ class ArticleWriter:
             else:  # written with the batch's others, in its transaction, once this file's savepoint is released
                 self._revision = revision
         return article
+
+    def _fill(self, article, post, images):
+        """Give ``article`` what ``post`` says (all but its slug and key)."""
+        article.title = post.title
+        article.body = post.body
+        article.search_text = post.search_text
+        article.excerpt = post.excerpt
+        article.excerpt_from_body = post.excerpt_from_body
+        article.author = post.author
+        article.source_name = post.source_name
+        article.source_url = post.source_url
+        article.language = post.language
+        article.published_at = post.published_at
+        article.date_estimated = post.date_estimated
+        article.updated_at = post.updated_at
+        article.comments_enabled = post.comments_enabled
+        article.status = Article.Status.DRAFT if post.draft else self.status
+        article.head_image_id = self._image_id(post.head_image_url, images, post.image_details)
+        article.thumbnail_id = self._image_id(post.thumbnail_url, images, post.image_details)
+        article.source_file = post.path[-500:]
+        article.content_hash = post.content_hash
+        article.imported_at = timezone.now()
+        article.edited_since_import = False
 
     @staticmethod
     def _find(source_key, path):

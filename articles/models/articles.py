@@ -297,6 +297,12 @@ class Article(models.Model):
         body already and filled ``search_text`` from it (the importer does
         both in its worker processes).
         """
+        self.prepare_to_save(body_is_clean=body_is_clean)
+        super().save(*args, **kwargs)
+
+    def prepare_to_save(self, body_is_clean=False):
+        """What ``save`` does to the fields before writing the row; the importer calls it for
+        the new articles it inserts together."""
         for field in ("title", "excerpt", "author", "source_name"):
             setattr(self, field, strip_control(getattr(self, field)))
         self.author = self.AUTHOR_SEPARATOR.join(dict.fromkeys(self.authors))
@@ -315,4 +321,3 @@ class Article(models.Model):
         if not self.slug:
             self.slug = Article.objects.unique_slug(unicode_slug(self.title, max_length=100), self.pk)
         self.version += 1
-        super().save(*args, **kwargs)

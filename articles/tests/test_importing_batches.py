@@ -105,3 +105,52 @@ def test_failed_commit_writes_the_batch_again_file_by_file(tmp_path, commits):
         assert category_path(article.categories.get()) == ["共享", "子类"]
     assert Revision.objects.count() == 4
     assert run(tmp_path).counts["unchanged"] == 4
+
+
+def varied_posts(folder, count, start=0):
+    """Posts with their own picture, category and tag each, as a feed's are."""
+    for n in range(start, start + count):
+        write_post(folder, f"v{n}.md", f"新闻 {n}", body=f"第{n}条快讯的正文。\n",
+                   extra=[f"headimg: https://img.example.com/{n}.jpg", f"categories: [栏目, 子栏目{n}]", f"tags: [标签{n}]"])
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_new_posts_of_a_batch_are_inserted_together(tmp_path, count, django_assert_max_num_queries):
+    """A batch of new posts costs the same few INSERTs for their articles, pictures, categories' links and tags,
+    however many posts it holds (new categories and tags aside, made once each)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes one transaction per file")
+    varied_posts(tmp_path, count)
+    inserts = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith("INSERT INTO") and "category" not in sql and "taggit_tag" not in sql:
+            inserts.append(sql.split()[2])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        report = run(tmp_path)
+    assert report.counts["created"] == count
+    per_table = {table: inserts.count(table) for table in inserts}
+    assert len(per_table) >= 7 and max(per_table.values()) <= 2, per_table  # SQLite takes ~30 rows an INSERT
+    articles = {int(article.title.split()[1]): article for article in Article.objects.all()}
+    assert sorted(articles) == list(range(count))
+    for n, article in articles.items():
+        assert article.head_image.source_url == f"https://img.example.com/{n}.jpg"
+        assert category_path(article.categories.get()) == ["栏目", f"子栏目{n}"]
+        assert list(article.tags.names()) == [f"标签{n}"]
+        assert article.search_text and Article.objects.search(f"第{n}条快讯").filter(pk=article.pk).exists()
+    assert Revision.objects.count() == count
+
+
+def test_a_new_post_whose_slug_is_taken_gets_its_own_beside_those_inserted_together(tmp_path):
+    """One post of the batch clashes with a stored article's slug: it is written on its own, with another slug."""
+    varied_posts(tmp_path / "first", 1)
+    run(tmp_path / "first")
+    stored = Article.objects.get()
+    write_post(tmp_path / "second", "clash.md", stored.title, date="2022-01-01 00:00:00")  # same title, another post
+    varied_posts(tmp_path / "second", 3, start=1)
+    report = run(tmp_path / "second")
+    assert report.counts["created"] == 4 and report.counts["failed"] == 0
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 5 and Article.objects.filter(title=stored.title).count() == 2
