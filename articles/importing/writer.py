@@ -22,6 +22,8 @@ from .normalize import Post
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 CACHE_LIMIT = 10_000
 FOUND_FIELDS = ("pk", "source_key", "content_hash", "edited_since_import", "imported_at", "source_file")
+COPIED_FIELDS = ("title", "body", "search_text", "excerpt", "excerpt_from_body", "author", "source_name", "source_url",
+                 "language", "published_at", "date_estimated", "updated_at", "comments_enabled", "content_hash")
 DATE_FIELDS = {f.name for f in dataclasses.fields(Post) if f.type is dt.datetime}
 
 
@@ -306,24 +308,12 @@ class ArticleWriter:
 
     def _fill(self, article, post, images):
         """Give ``article`` what ``post`` says (all but its slug and key)."""
-        article.title = post.title
-        article.body = post.body
-        article.search_text = post.search_text
-        article.excerpt = post.excerpt
-        article.excerpt_from_body = post.excerpt_from_body
-        article.author = post.author
-        article.source_name = post.source_name
-        article.source_url = post.source_url
-        article.language = post.language
-        article.published_at = post.published_at
-        article.date_estimated = post.date_estimated
-        article.updated_at = post.updated_at
-        article.comments_enabled = post.comments_enabled
+        for name in COPIED_FIELDS:
+            setattr(article, name, getattr(post, name))
         article.status = Article.Status.DRAFT if post.draft else self.status
         article.head_image_id = self._image_id(post.head_image_url, images, post.image_details)
         article.thumbnail_id = self._image_id(post.thumbnail_url, images, post.image_details)
         article.source_file = post.path[-500:]
-        article.content_hash = post.content_hash
         article.imported_at = timezone.now()
         article.edited_since_import = False
 
