@@ -18,7 +18,7 @@ def staff_token(request):
     The answer is kept on the request: the API asks more than once.
     """
     if not hasattr(request, "_api_token"):
-        request._api_token = _check(request.headers.get("Authorization"))
+        request._api_token = _check(request.META.get("HTTP_AUTHORIZATION"))  # not request.headers: it parses them all
     return request._api_token
 
 

@@ -56,7 +56,8 @@ def served_like_pages(run):
                 request, lambda: run(request, *args, **kwargs),
                 personal=_shared, max_age=settings.API_MAX_AGE, vary=["Authorization"],
             )
-            patch_cache_control(response, public=True, max_age=settings.API_MAX_AGE)
+            if not response.has_header("Cache-Control"):  # an answer not from the cache: an error, say
+                patch_cache_control(response, public=True, max_age=settings.API_MAX_AGE)
             return response
 
     return serve
