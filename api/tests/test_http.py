@@ -39,6 +39,14 @@ def test_no_origin_is_allowed_by_default(client):
     assert not response.has_header("Access-Control-Allow-Origin")
 
 
+def test_an_answer_without_origin_still_varies_by_origin(client, origins):
+    """A request with no Origin gets no CORS headers, but Vary: origin, so that no shared cache hands that
+    answer to a browser's cross-origin request."""
+    response = client.get(LIST)
+    assert not response.has_header("Access-Control-Allow-Origin") and "origin" in response["Vary"].lower()
+    assert "origin" not in client.get("/", HTTP_ORIGIN="https://app.example.com").get("Vary", "").lower()
+
+
 def test_cors_is_only_for_the_api(client, origins):
     """Pages, the admin and feeds never answer CORS, even to a listed origin."""
     assert not client.get("/", HTTP_ORIGIN="https://app.example.com").has_header("Access-Control-Allow-Origin")
