@@ -220,10 +220,11 @@ class ArticleWriter:
             return {}
         try:
             with transaction.atomic():
-                articles = self._insert_together(new)
+                articles, made = self._insert_together(new)
         except Exception:  # e.g. another import took a key or a slug meanwhile: one file at a time
             self._pending.clear()
             return {}
+        self._revisions += made
         self._keep_pending()
         for post, article in zip(new, articles):
             self._batch["by_key"][post.source_key] = article
@@ -258,11 +259,11 @@ class ArticleWriter:
         by_article = {}
         for row in rows:
             by_article.setdefault(row.content_object_id, []).append(row)
-        comment = revisions.import_comment(self.run_id)
+        comment, made = revisions.import_comment(self.run_id), []
         for article, ids, found in zip(articles, category_ids, tags):
             kept = [(row.pk, *found[row.tag_id]) for row in by_article.get(article.pk, ())]
-            self._revisions.append((timezone.now(), comment, revisions.import_versions(article, ids, kept)))
-        return articles
+            made.append((timezone.now(), comment, revisions.import_versions(article, ids, kept)))
+        return articles, made  # the revisions, kept only once the savepoint is released
 
     def _save(self, post, images, existing, check_slug):
         created = existing is None

@@ -154,3 +154,26 @@ def test_a_new_post_whose_slug_is_taken_gets_its_own_beside_those_inserted_toget
     assert report.counts["created"] == 4 and report.counts["failed"] == 0
     slugs = list(Article.objects.values_list("slug", flat=True))
     assert len(set(slugs)) == 5 and Article.objects.filter(title=stored.title).count() == 2
+
+
+def test_new_posts_that_fail_together_are_written_one_by_one_with_one_revision_each(tmp_path, monkeypatch):
+    """A failure midway through the batch's joint insert keeps nothing of it, not even the revisions
+    already made: the files are then written one savepoint each, one revision per article."""
+    from editorial import revisions
+
+    varied_posts(tmp_path, 4)
+    original, calls = revisions.import_versions, []
+
+    def failing_second_time(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("revision store down")
+        return original(*args)
+
+    monkeypatch.setattr(revisions, "import_versions", failing_second_time)
+    report = run(tmp_path)
+    assert report.counts["created"] == 4 and report.counts["failed"] == 0
+    assert Revision.objects.count() == 4
+    for article in Article.objects.all():
+        (version,) = Version.objects.get_for_object(article)
+        assert version.field_dict["title"] == article.title
