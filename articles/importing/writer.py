@@ -220,7 +220,7 @@ class ArticleWriter:
             return {}
         try:
             with transaction.atomic():
-                articles, made = self._insert_together(new)
+                articles, made = self._insert_together(new, posts)
         except Exception:  # e.g. another import took a key or a slug meanwhile: one file at a time
             self._pending.clear()
             return {}
@@ -231,11 +231,15 @@ class ArticleWriter:
         bump_content_version()  # bulk inserts send no signals
         return {post.path: (CREATED, article.pk, []) for post, article in zip(new, articles)}
 
-    def _insert_together(self, posts):
+    def _insert_together(self, posts, batch):
+        # Pictures the batch's prefetch found no row for, described as by the batch's first file to name
+        # them (as when the files are written one by one, even if that file is not a new one).
+        missing = {url for post in posts for url in (post.head_image_url, post.thumbnail_url)
+                   if url and url not in self._images}
         urls = {}
-        for post in posts:
+        for post in batch:
             for url in (post.head_image_url, post.thumbnail_url):
-                if url and url not in self._images:  # then the batch's prefetch found no row for it
+                if url in missing:
                     urls.setdefault(url, post.image_details.get(url, {}))
         images = Image.objects.bulk_create(Image(source_url=url, **details) for url, details in urls.items())
         for image in images:
@@ -340,7 +344,7 @@ class ArticleWriter:
         parent_id = None
         for depth in range(1, len(names) + 1):
             key = tuple(names[:depth])
-            cached = self._categories.get(key)
+            cached = self._categories.get(key) or self._pending.get(("c",) + key, (None, None, None))[2]
             if cached is None:
                 name = names[depth - 1]
                 category = Category.objects.filter(parent_id=parent_id, name=name).first()
@@ -355,7 +359,7 @@ class ArticleWriter:
     def _tag(self, name):
         """``(id, name, slug)`` of the tag called ``name`` (in any case), made when it is new."""
         key = name.lower()
-        cached = self._tags.get(key)
+        cached = self._tags.get(key) or self._pending.get(("t", key), (None, None, None))[2]
         if cached is None:
             tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
             cached = (tag.pk, tag.name, tag.slug)

@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError, connection, connections
 
 from reversion.models import Revision, Version
+from taggit.models import Tag
 
 from articles.importing.writer import ArticleWriter
 from articles.models import Article, Category, Image
@@ -177,3 +178,26 @@ def test_new_posts_that_fail_together_are_written_one_by_one_with_one_revision_e
     for article in Article.objects.all():
         (version,) = Version.objects.get_for_object(article)
         assert version.field_dict["title"] == article.title
+
+
+def test_a_tag_two_new_posts_spell_in_other_cases_is_one_tag(tmp_path):
+    """Über and über in two new posts of one batch make one tag, as they do file by file."""
+    write_post(tmp_path, "a.md", "甲", extra=["tags: [Über]"])
+    write_post(tmp_path, "b.md", "乙", extra=["tags: [über]"])
+    assert run(tmp_path).counts["created"] == 2
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Über"]
+    assert all(list(article.tags.names()) == ["Über"] for article in Article.objects.all())
+
+
+def test_a_picture_is_described_by_the_first_file_that_names_it(tmp_path):
+    """An updated post before a new one, both with the same new cover: the cover takes the first file's alt text."""
+    cover = "https://img.example.com/new-cover.jpg"
+    write_post(tmp_path / "first", "a.md", "更新的", body="旧正文。\n")
+    run(tmp_path / "first")
+    write_post(tmp_path / "second", "a.md", "更新的", body="新正文。\n",
+               extra=[f"headimg: {{url: '{cover}', alt: 来自甲}}"])
+    write_post(tmp_path / "second", "b.md", "新的", extra=[f"headimg: {{url: '{cover}', alt: 来自乙}}"])
+    (tmp_path / "first" / "a.md").unlink()
+    report = run(tmp_path / "second")
+    assert report.counts["updated"] == 1 and report.counts["created"] == 1
+    assert Image.objects.get(source_url=cover).alt_text == "来自甲"

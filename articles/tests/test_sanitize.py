@@ -139,6 +139,8 @@ def test_markup_that_parses_as_written_is_recognised(html):
         "<pre>\nx</pre>",  # a first newline the parser drops
         "<p>a</p><!-- b -->",  # not written the serializer's way: a comment
         "<p title=a>x</p>",  # nor an unquoted attribute
+        '<noscript><noscript></noscript><img src="x"></noscript>',  # elements outside the policy: a browser
+        "<textarea>&lt;/textarea&gt;&lt;img src=x&gt;</textarea>",  # with scripting on parses these otherwise
         "</p>",
     ],
 )
