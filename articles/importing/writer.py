@@ -190,6 +190,10 @@ class ArticleWriter:
             self._batch["by_key"][post.source_key] = article
         return (UPDATED if existing else CREATED), article.pk, warnings
 
+    def _cached(self, cache, pending_key, key):
+        """The cached id for ``key``, or the one made for the file(s) being stored (not cached yet)."""
+        return cache.get(key) or self._pending.get(pending_key, (None, None, None))[2]
+
     def _keep_pending(self):
         """The categories, tags and pictures made for the stored file(s) go into the caches."""
         for cache, key, value in self._pending.values():
@@ -344,7 +348,7 @@ class ArticleWriter:
         parent_id = None
         for depth in range(1, len(names) + 1):
             key = tuple(names[:depth])
-            cached = self._categories.get(key) or self._pending.get(("c",) + key, (None, None, None))[2]
+            cached = self._cached(self._categories, ("c",) + key, key)
             if cached is None:
                 name = names[depth - 1]
                 category = Category.objects.filter(parent_id=parent_id, name=name).first()
@@ -359,7 +363,7 @@ class ArticleWriter:
     def _tag(self, name):
         """``(id, name, slug)`` of the tag called ``name`` (in any case), made when it is new."""
         key = name.lower()
-        cached = self._tags.get(key) or self._pending.get(("t", key), (None, None, None))[2]
+        cached = self._cached(self._tags, ("t", key), key)
         if cached is None:
             tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
             cached = (tag.pk, tag.name, tag.slug)
@@ -377,7 +381,7 @@ class ArticleWriter:
         credit the post gives; an existing row gets them only where it has none (an editor's win)."""
         if not url:
             return None
-        cached = self._images.get(url) or self._pending.get(("i", url), (None, None, None))[2]
+        cached = self._cached(self._images, ("i", url), url)
         if cached is None:
             # The batch's prefetch found no row for it: one made since (by another import) makes the
             # insert fail, and the retry looks it up.
