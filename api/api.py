@@ -21,7 +21,7 @@ from .auth import staff_token
 from .errors import ApiError, register_handlers
 from .filters import MAX_LIMIT, ArticleFilters, filter_articles
 from .pagination import keyset_page
-from .serving import served_like_pages
+from .serving import in_site_language
 
 DESCRIPTION = f"""
 Read-only JSON of what the site's readers see: published articles, the category
@@ -66,7 +66,7 @@ api = ReadApi(
     renderer=Utf8Renderer(),
     docs=Swagger(settings={"validatorUrl": None}),  # no badge fetched from a validator elsewhere
 )
-api.add_decorator(served_like_pages, mode="view")
+api.add_decorator(in_site_language, mode="view")
 register_handlers(api)
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 429: schemas.Error}
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "api.cors.CorsMiddleware",  # before anything that answers: its headers go on every API answer
     "api.errors.ApiResponseMiddleware",
+    "api.serving.ApiServingMiddleware",  # token, rate limit, cache: a kept answer skips everything below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -117,3 +117,26 @@ def test_without_the_page_cache_a_list_reads_no_rows_until_content_changes(clien
     another_process_saves(article.pk, title="新标题")
     assert titles(client.get(LIST)) == ["新标题"]
     assert client.get(f"{LIST}/{article.pk}").json()["title"] == "新标题"
+
+
+def test_a_kept_answer_is_the_answer_as_built_headers_and_all(client):
+    """A repeat request, answered before the rest of the middleware, gets the body and every header
+    the first one got (security headers, language, validators), not a thinner copy."""
+    article = ArticleFactory()
+    for url in (LIST, f"{LIST}/{article.pk}"):
+        first, second = client.get(url), client.get(url)
+        assert second.content == first.content
+        assert dict(second.items()) == dict(first.items())
+        assert {"X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options"} <= set(first.headers)
+
+
+def test_answers_are_in_the_site_language_whoever_asked_first(client):
+    """A client asking in English first does not make the kept answer English for everyone:
+    addresses are the site's canonical ones and the answer says it is in the site's language."""
+    ArticleFactory(title="标题")
+    english = client.get(LIST, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for response in (english, chinese):
+        assert response["Content-Language"] == settings.LANGUAGE_CODE
+        assert "/en/" not in response.json()["items"][0]["url"]
+    assert chinese.content == english.content
